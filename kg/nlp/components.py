@@ -1,0 +1,317 @@
+"""spaCy components of the extraction pipeline, thin over kg.nlp.rules.
+
+- `kg_sentences`: a line break (between title and abstract) always starts a sentence.
+- `kg_entities`: finds candidate names (curated vocabulary, abbreviation definitions, ML name
+  shapes, names coined after "we propose / called", model names with versions) and types each
+  from its context. Writes `doc._.kg_candidates` (list of Candidate, char offsets) and
+  `doc._.kg_abbreviations`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.ids import name_key
+from kg.nlp import rules
+from kg.nlp.vocab import Vocabulary, VocabEntry, default_vocabulary, load_vocabulary
+from kg.types import EntityType
+
+for _attr in ("kg_candidates", "kg_abbreviations"):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=None)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A name found in the text, typed, with where it is and why."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # the name to use for the entity (vocabulary name, short form, or text)
+    type: EntityType
+    source: str  # vocab | abbrev | long | shape | coined | title | family
+    type_cue: str
+    long_form: str | None = None
+    entry: VocabEntry | None = None
+
+
+# ---------------------------------------------------------------- sentences
+
+
+@Language.factory("kg_sentences", assigns=["token.is_sent_start"])
+def make_sentence_breaks(nlp: Language, name: str):
+    return _line_breaks
+
+
+def _line_breaks(doc: Doc) -> Doc:
+    for tok in doc[1:]:
+        if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
+# ---------------------------------------------------------------- entities
+
+
+@Language.factory(
+    "kg_entities",
+    default_config={"vocabulary_path": None},
+    assigns=["doc._.kg_candidates", "doc._.kg_abbreviations"],
+)
+def make_entity_finder(nlp: Language, name: str, vocabulary_path: str | None):
+    vocab = load_vocabulary(vocabulary_path) if vocabulary_path else default_vocabulary()
+    return EntityFinder(nlp, vocab)
+
+
+def make_acronym_detector(nlp: Language, name: str):  # entry-point alias kept for discoverability
+    return make_entity_finder(nlp, name, None)
+
+
+class EntityFinder:
+    def __init__(self, nlp: Language, vocab: Vocabulary):
+        self.vocab = vocab
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.entry_of: dict[str, VocabEntry] = {}
+        exact, lower = [], []
+        for surface, entry in vocab.surface_forms():
+            for form in _variants(surface):
+                key = f"{len(exact) + len(lower)}"
+                self.entry_of[key] = entry
+                doc = nlp.make_doc(form)
+                (lower if form == form.lower() else exact).append((key, doc))
+        for key, doc in exact:
+            self.exact.add(key, [doc])
+        for key, doc in lower:
+            self.lower.add(key, [doc])
+        # first words of model names ("Llama", "Gemini", "Claude") start versioned names
+        self.family_words = {
+            e.name.split()[0].split("-")[0] for e in vocab.entries
+            if e.type is EntityType.MODEL and e.name[:1].isupper() and e.name.split()[0].split("-")[0].isalpha()
+        }
+
+    # -- candidates
+
+    def __call__(self, doc: Doc) -> Doc:
+        abbrevs = rules.find_abbreviations(doc.text)
+        doc._.kg_abbreviations = abbrevs
+        spans: list[tuple[Span, str, VocabEntry | None]] = []
+        for matcher in (self.exact, self.lower):
+            for match_id, s, e in matcher(doc):
+                spans.append((doc[s:e], "vocab", self.entry_of[doc.vocab.strings[match_id]]))
+        long_of: dict[str, str] = {}
+        for ab in abbrevs:
+            long_of[name_key(ab.short)] = ab.long
+            for text, start, src in ((ab.short, ab.short_start, "abbrev"), (ab.long, ab.long_start, "long")):
+                if start < 0:
+                    continue
+                sp = doc.char_span(start, start + len(text), alignment_mode="expand")
+                if sp is not None:
+                    spans.append((sp, src, self.vocab.lookup(text) or self.vocab.lookup(ab.short)))
+        spans.extend(self._shape_spans(doc))
+        spans.extend(self._coined_spans(doc))
+        kept = self._resolve_overlaps(spans)
+        cands = []
+        for sp, src, entry in kept:
+            c = self._candidate(doc, sp, src, entry, long_of)
+            if c is not None:
+                cands.append(c)
+        doc._.kg_candidates = cands
+        return doc
+
+    def _shape_spans(self, doc: Doc):
+        i = 0
+        n = len(doc)
+        while i < n:
+            tok = doc[i]
+            text = tok.text
+            is_family = text in self.family_words
+            if rules.is_name_shape(text) or is_family:
+                j = i + 1
+                model_like = is_family or rules.shape_type(text) is EntityType.MODEL or (
+                    (e := self.vocab.lookup(text)) is not None and e.type is EntityType.MODEL)
+                if model_like:
+                    while j < n and j - i < 4 and rules.MODEL_CONTINUATION.match(doc[j].text):
+                        j += 1
+                if is_family and j == i + 1 and not rules.is_name_shape(text):
+                    # a bare family word ("Llama") counts only when the vocabulary knows it
+                    if self.vocab.lookup(text) is None:
+                        i += 1
+                        continue
+                yield doc[i:j], "shape", self.vocab.lookup(doc[i:j].text)
+                i = j
+                continue
+            i += 1
+
+    def _coined_spans(self, doc: Doc):
+        """Names coined in the text: after 'we propose', 'called', 'dubbed'; a title's 'Name: ...'."""
+        # title "Name: subtitle"
+        first_sent = next(iter(doc.sents), None)
+        if first_sent is not None and "\n" in doc.text:
+            colon = next((t for t in first_sent if t.text == ":"), None)
+            if colon is not None and 0 < colon.i - first_sent.start <= 5:
+                head = doc[first_sent.start:colon.i]
+                if all(t.text[:1].isupper() or t.text[:1].isdigit() or t.is_punct or t.lower_ in ("of", "for", "and", "-")
+                       for t in head) and not self.vocab.is_generic(head.text):
+                    yield head, "title", self.vocab.lookup(head.text)
+        for tok in doc:
+            low = tok.lower_
+            start = None
+            if low in rules.NAMING_WORDS or (rules.PROPOSE_VERBS.match(tok.text) and _has_we_before(tok)):
+                k = tok.i + 1
+                while k < len(doc) and doc[k].lower_ in ("a", "an", "the", "this", "it", "as", "our", "new", "novel", "simple", "\"", "“", "'"):
+                    k += 1
+                start = k
+            if start is None or start >= len(doc):
+                continue
+            k = start
+            while k < len(doc) and k - start < 5 and (
+                (doc[k].text[:1].isupper() and doc[k].is_alpha or rules.is_name_shape(doc[k].text))
+                or (doc[k].lower_ in ("of", "for", "-") and k > start and k + 1 < len(doc) and doc[k + 1].text[:1].isupper())
+            ):
+                k += 1
+            if k > start:
+                sp = doc[start:k]
+                if sp[-1].lower_ in ("of", "for", "-"):
+                    sp = doc[start:k - 1]
+                if len(sp) and not (len(sp) == 1 and sp[0].is_sent_start):
+                    yield sp, "coined", self.vocab.lookup(sp.text)
+
+    def _resolve_overlaps(self, spans):
+        """Longest span wins; on equal length prefer vocabulary and definitions over shapes."""
+        rank = {"vocab": 0, "abbrev": 1, "long": 1, "title": 2, "coined": 3, "shape": 4}
+        best: dict[tuple[int, int], tuple] = {}
+        for sp, src, entry in spans:
+            key = (sp.start, sp.end)
+            if key not in best or rank[src] < rank[best[key][1]]:
+                best[key] = (sp, src, entry)
+        chosen = filter_spans([v[0] for v in best.values()])
+        return [best[(sp.start, sp.end)] for sp in sorted(chosen, key=lambda s: s.start)]
+
+    # -- typing
+
+    def _candidate(self, doc: Doc, sp: Span, src: str, entry: VocabEntry | None, long_of: dict) -> Candidate | None:
+        text = sp.text.strip(" ,.;:\"'“”")
+        if not text or self.vocab.is_generic(text) and entry is None:
+            return None
+        if src in ("shape", "coined", "title") and entry is None:
+            if len(text) < 2 or text.lower() in _STOP_WORDS or sp[0].like_num:
+                return None
+        long_form = long_of.get(name_key(text))
+        if src == "long":
+            long_form = None
+        if entry is None and long_form and rules.is_task_like(long_form):
+            return None
+        if entry is None and src == "long" and rules.is_task_like(text):
+            return None
+        if entry is None and src == "coined" and len(sp) > 1 and all(t.is_lower or not t.is_alpha for t in sp[1:]):
+            return None
+        etype, cue = self._type(doc, sp, text, entry, long_form)
+        label = entry.name if entry is not None else text
+        return Candidate(sp.start_char, sp.start_char + len(sp.text.rstrip(" ,.;:\"'“”")), text, label, etype, src, cue,
+                         long_form, entry)
+
+    def _type(self, doc: Doc, sp: Span, text: str, entry, long_form) -> tuple[EntityType, str]:
+        role = _data_role(sp)
+        if entry is not None:
+            if entry.type in (EntityType.DATASET, EntityType.BENCHMARK) or entry.also:
+                if role and (role in (entry.type, entry.also) or entry.type in (EntityType.DATASET, EntityType.BENCHMARK)):
+                    return role, "vocabulary + role"
+            return entry.type, "vocabulary"
+        noun = _head_noun_type(sp)
+        if noun:
+            if noun in (EntityType.DATASET, EntityType.BENCHMARK) and role:
+                return role, "role"
+            return noun, "head noun"
+        if long_form:
+            lt = rules.long_form_type(long_form)
+            if lt:
+                return lt, "long form"
+        lst = _list_context_type(sp)
+        if lst:
+            return lst, "list"
+        st = rules.shape_type(text)
+        if st:
+            if st in (EntityType.DATASET, EntityType.BENCHMARK) and role:
+                return role, "role"
+            return st, "name shape"
+        if sp[0].text in self.family_words:
+            return EntityType.MODEL, "model family"
+        return EntityType.METHOD, "default"
+
+
+_STOP_WORDS = {"we", "our", "this", "these", "it", "in", "on", "to", "a", "an", "the", "however", "moreover",
+               "specifically", "furthermore", "finally", "additionally", "ai", "i", "ii", "iii", "iv"}
+
+
+def _variants(surface: str):
+    yield surface
+    if "-" in surface:
+        yield surface.replace("-", " ")
+    if " " in surface:
+        yield surface.replace(" ", "-")
+
+
+def _has_we_before(tok) -> bool:
+    sent_start = tok.sent.start
+    window = tok.doc[max(sent_start, tok.i - 4):tok.i]
+    return any(t.lower_ in ("we", "paper", "work", "study", "i") for t in window)
+
+
+def _head_noun_type(sp: Span) -> EntityType | None:
+    doc = sp.doc
+    # "X benchmark", "X dataset", "X framework"
+    if sp.end < len(doc):
+        nxt = doc[sp.end].lower_
+        if nxt in rules.TYPE_NOUNS and nxt not in ("data", "training", "search", "evaluation", "policy", "optimization"):
+            return rules.TYPE_NOUNS[nxt]
+    # "X, a (new) benchmark for ...", "X (a dataset of ...)"
+    k = sp.end
+    if k < len(doc) and doc[k].text in (",", "(", ":", "—", "–"):
+        k += 1
+        if k < len(doc) and doc[k].lower_ in ("a", "an", "the", "our"):
+            for t in doc[k + 1:min(len(doc), k + 7)]:
+                if t.lower_ in rules.TYPE_NOUNS:
+                    return rules.TYPE_NOUNS[t.lower_]
+                if t.is_punct:
+                    break
+    # "the X model", "the X benchmark" handled above; "benchmark X" / "dataset X"
+    if sp.start > 0:
+        prev = doc[sp.start - 1].lower_
+        if prev in ("benchmark", "dataset", "corpus", "model", "benchmarks", "datasets"):
+            return rules.TYPE_NOUNS[prev]
+    return None
+
+
+def _list_context_type(sp: Span) -> EntityType | None:
+    """Members of a list introduced by "benchmarks (such as|including|:)" or "models like"."""
+    doc = sp.doc
+    sent = sp.sent
+    for t in reversed(doc[max(sent.start, sp.start - 12):sp.start]):
+        if t.lower_ in ("benchmarks", "datasets", "models", "llms", "baselines", "tasks", "methods"):
+            typ = {"benchmarks": EntityType.BENCHMARK, "datasets": EntityType.DATASET, "models": EntityType.MODEL,
+                   "llms": EntityType.MODEL, "methods": EntityType.METHOD}.get(t.lower_)
+            return typ
+        if t.text in (".", ";"):
+            break
+    return None
+
+
+def _data_role(sp: Span) -> EntityType | None:
+    """Evaluated on -> Benchmark; trained on -> Dataset (GUIDELINES typing rule for MATH, GSM8K)."""
+    doc = sp.doc
+    window = doc[max(sp.sent.start, sp.start - 8):sp.start]
+    for t in reversed(window):
+        if rules.TRAIN_FRAMES.match(t.text):
+            return EntityType.DATASET
+        if rules.EVAL_FRAMES.match(t.text):
+            return EntityType.BENCHMARK
+    return None
+
+
+__all__ = ["Candidate", "EntityFinder", "make_entity_finder", "make_sentence_breaks"]

@@ -1,0 +1,221 @@
+"""Papers -> extraction records: group a paper's candidate names into entities, give each the one
+relation the paper has to it (GUIDELINES.md priority), and read reported results."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.ids import name_key
+from kg.nlp import rules
+from kg.nlp.components import Candidate
+from kg.nlp.pipeline import default_nlp
+from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, Result
+
+# how much a typing cue is trusted when one entity's mentions disagree
+_CUE_STRENGTH = {"vocabulary + role": 0, "vocabulary": 1, "head noun": 2, "role": 3, "long form": 4, "list": 5,
+                 "name shape": 6, "model family": 7, "default": 9}
+_BACKGROUND = re.compile(r"^(?:recent(?:ly)?|existing|prior|previous|traditional|conventional|typically|often|"
+                         r"popular|widely|commonly|standard|current|has|have|been|such|like|e\.g\.|many|most)$", re.I)
+
+
+def extract(papers: Iterable[Paper], nlp: Language | None = None, *, batch_size: int = 64) -> Iterator[PaperExtraction]:
+    """Run the pipeline over `papers` (streaming, input order kept)."""
+    nlp = nlp or default_nlp()
+    for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=batch_size):
+        yield extract_doc(doc, paper)
+
+
+def extract_doc(doc: Doc, paper: Paper) -> PaperExtraction:
+    cands: list[Candidate] = doc._.kg_candidates or []
+    groups = _group(doc, cands)
+    entities = []
+    for members in groups:
+        entities.append(_entity(doc, members))
+    entities.sort(key=lambda e: (min(m.start for m in e.mentions), e.label))
+    results = _results(doc, cands, entities)
+    return PaperExtraction(paper=paper, entities=tuple(entities), results=tuple(results))
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def _group(doc: Doc, cands: list[Candidate]) -> list[list[Candidate]]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    def key(c: Candidate) -> str:
+        return name_key(c.entry.name) if c.entry else name_key(c.label)
+
+    for c in cands:
+        find(key(c))
+        if c.long_form:
+            parent[find(name_key(c.long_form))] = find(key(c))
+    for ab in doc._.kg_abbreviations or ():
+        a, b = find(name_key(ab.short)), find(name_key(ab.long))
+        if a != b:
+            parent[b] = a
+    groups: dict[str, list[Candidate]] = {}
+    for c in cands:
+        groups.setdefault(find(key(c)), []).append(c)
+    return list(groups.values())
+
+
+def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
+    entry = next((c.entry for c in members if c.entry), None)
+    shorts = [c.text for c in members if c.source == "abbrev"]
+    if entry is not None:
+        label = entry.name
+    elif shorts:
+        label = shorts[0]
+    else:
+        label = Counter(c.text for c in members).most_common(1)[0][0]
+    best = min(members, key=lambda c: _CUE_STRENGTH.get(c.type_cue, 8))
+    etype = best.type
+    aliases = sorted({c.text for c in members} | {c.long_form for c in members if c.long_form} - {label})
+    mentions = []
+    relation = Relation.MENTIONS
+    for c in sorted(members, key=lambda c: c.start):
+        rel, cue = _mention_relation(doc, c, etype)
+        sent = doc.char_span(c.start, c.end, alignment_mode="expand")
+        s = sent.sent if sent is not None else None
+        mentions.append(Mention(c.text, c.start, c.end, s.start_char if s else c.start, s.end_char if s else c.end, cue))
+        if rel.priority < relation.priority:
+            relation = rel
+    return PaperEntity(label=label, type=etype, relation=relation, aliases=tuple(a for a in aliases if a),
+                       mentions=tuple(mentions))
+
+
+# ---------------------------------------------------------------- relations
+
+
+def _mention_relation(doc: Doc, c: Candidate, etype: EntityType) -> tuple[Relation, str]:
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None:
+        return Relation.MENTIONS, "no span"
+    if c.source == "title":
+        return Relation.PROPOSES, "title name"
+    sent = span.sent
+    before = list(doc[sent.start:span.start])
+    novel = c.entry is None
+    if novel and _proposed(doc, span, before):
+        return Relation.PROPOSES, "we propose"
+    clause = _clause(before)
+    if etype in (EntityType.BENCHMARK,):
+        if any(_BACKGROUND.match(t.text) for t in clause[-3:]) and not _first_person(sent):
+            return Relation.MENTIONS, "background"
+        return Relation.EVALUATES_ON, "benchmark"
+    if etype is EntityType.DATASET:
+        if any(rules.EVAL_FRAMES.match(t.text) for t in clause[-6:]):
+            return Relation.EVALUATES_ON, "evaluated on"
+        return Relation.USES, "data"
+    if any(rules.COMPARE_CUES.match(t.text) for t in clause[-8:]):
+        return Relation.COMPARES_WITH, "compared with"
+    if etype is EntityType.MODEL:
+        return (Relation.USES, "model under study") if _first_person(sent) or not _background(sent) else (Relation.MENTIONS, "background")
+    if _first_person(sent) or any(rules.USE_CUES.match(t.text) for t in clause[-4:]):
+        return Relation.USES, "used"
+    return Relation.MENTIONS, "background"
+
+
+def _clause(tokens) -> list:
+    out = []
+    for t in reversed(tokens):
+        if t.text in (";", ".") or t.lower_ in ("which", "while", "whereas", "but", "although"):
+            break
+        out.append(t)
+    return list(reversed(out))
+
+
+def _first_person(sent: Span) -> bool:
+    return any(rules.FIRST_PERSON.match(t.text) for t in sent)
+
+
+def _background(sent: Span) -> bool:
+    return any(_BACKGROUND.match(t.text) for t in sent)
+
+
+def _proposed(doc: Doc, span: Span, before: list) -> bool:
+    if before and before[-1].lower_ == "our":
+        return True
+    if any(t.lower_ in rules.NAMING_WORDS for t in before[-3:]):
+        return True
+    # "X, a novel framework", "X, a new benchmark"
+    after = doc[span.end:min(len(doc), span.end + 4)]
+    if len(after) >= 3 and after[0].text == "," and after[1].lower_ in ("a", "an") and after[2].lower_ in ("novel", "new", "simple", "unified", "general", "lightweight", "scalable"):
+        return True
+    gap = 0
+    for t in reversed(before):
+        if t.text in (";", ".") or t.lower_ in ("using", "based", "with", "via", "on", "from", "over", "than", "which", "that", "by", "of"):
+            return False
+        if rules.PROPOSE_VERBS.match(t.text):
+            window = doc[max(span.sent.start, t.i - 4):t.i]
+            return gap <= 8 and any(w.lower_ in ("we", "paper", "work", "study") for w in window)
+        gap += 1
+    return False
+
+
+# ---------------------------------------------------------------- results
+
+_NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?%?$")
+_METRICS = re.compile(r"^(?:accuracy|pass@\d+|f1|em|bleu|rouge\S*|win-?rate|success|score|auc|mrr|ndcg\S*|precision|recall)$", re.I)
+_IMPROVE = re.compile(r"^(?:improv\w*|gains?|boost\w*|outperform\w*|surpass\w*|increas\w*|by|up|\+)$", re.I)
+
+
+def _results(doc: Doc, cands: list[Candidate], entities: list[PaperEntity]) -> list[Result]:
+    by_text = {}
+    for e in entities:
+        for n in e.names:
+            by_text[name_key(n)] = e
+    proposed = next((e for e in entities if e.relation is Relation.PROPOSES and e.type is EntityType.METHOD or
+                     e.relation is Relation.PROPOSES and e.type is EntityType.MODEL), None)
+    out: list[Result] = []
+    spans = []
+    for c in cands:
+        sp = doc.char_span(c.start, c.end, alignment_mode="expand")
+        ent = by_text.get(name_key(c.label)) or by_text.get(name_key(c.text))
+        if sp is not None and ent is not None:
+            spans.append((sp, ent))
+    seen = set()
+    for sent in doc.sents:
+        in_sent = [(sp, e) for sp, e in spans if sp.start >= sent.start and sp.end <= sent.end]
+        benches = [(sp, e) for sp, e in in_sent if e.type in (EntityType.BENCHMARK, EntityType.DATASET)]
+        if not benches:
+            continue
+        for i, tok in enumerate(doc[sent.start:sent.end], start=sent.start):
+            txt = tok.text
+            nxt = doc[i + 1].text if i + 1 < len(doc) else ""
+            if not _NUMBER.match(txt) or tok.i > 0 and doc[i - 1].text in ("(", "-") and nxt == ")":
+                continue
+            unit = "%" if txt.endswith("%") or nxt == "%" else ("points" if nxt.lower() in ("points", "pp", "pts") else None)
+            if unit is None:
+                continue
+            value = float(txt.rstrip("%"))
+            # the benchmark: the first after the number ("34.0% on MATH500"), else the nearest before
+            after = [b for b in benches if b[0].start > i and b[0].start - i <= 8]
+            before_b = [b for b in benches if b[0].end <= i and i - b[0].end <= 6]
+            bench = after[0] if after else (before_b[-1] if before_b else None)
+            if bench is None:
+                continue
+            window = doc[max(sent.start, i - 6):i]
+            improvement = txt.startswith("+") or any(_IMPROVE.match(t.text) for t in window)
+            metric = "improvement" if improvement else next(
+                (t.text for t in doc[max(sent.start, i - 4):min(sent.end, i + 4)] if _METRICS.match(t.text)), "score")
+            systems = [e for sp, e in in_sent if sp.end <= i and e.type in (EntityType.MODEL, EntityType.METHOD)
+                       and e.relation is not Relation.COMPARES_WITH]
+            subject = systems[-1] if systems else proposed
+            if subject is None:
+                continue
+            k = (subject.label, bench[1].label, metric, value)
+            if k in seen:
+                continue
+            seen.add(k)
+            out.append(Result(subject.label, bench[1].label, metric.lower(), value, unit, sent.start_char, sent.end_char))
+    return out

@@ -1,0 +1,34 @@
+"""build_nlp(): spacy.blank("en") with a tokenizer that keeps ML names whole, plus our components."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex
+
+import kg.nlp.components  # noqa: F401  (registers the factories)
+
+PIPE_NAMES = ("sentencizer", "kg_sentences", "kg_entities")
+
+
+def _keep_names_whole(nlp: Language) -> None:
+    """Drop the infix rules that split on hyphens and slashes between letters, so that
+    "Qwen2.5-Math-7B", "chain-of-thought" and "LiveBench/Code" are one token each."""
+    infixes = [r for r in nlp.Defaults.infixes if "(?:-|–|—" not in r and "[:<>=/]" not in r]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+
+
+def build_nlp(vocabulary_path: str | None = None) -> Language:
+    """A fresh pipeline. `vocabulary_path` swaps in another vocabulary file."""
+    nlp = spacy.blank("en")
+    _keep_names_whole(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_sentences")
+    nlp.add_pipe("kg_entities", config={"vocabulary_path": vocabulary_path})
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def default_nlp() -> Language:
+    return build_nlp()

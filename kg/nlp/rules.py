@@ -1,0 +1,240 @@
+"""Pure functions behind the spaCy components: name shapes, abbreviation pairing, cue words.
+
+Nothing here knows about a particular abstract: these are general rules of how ML papers write
+names ("Qwen2.5-Math-7B", "Group Relative Policy Optimization (GRPO)", "X, a benchmark of ...").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.types import EntityType, Relation
+
+# ---------------------------------------------------------------- name shapes
+
+_HAS_LETTER = re.compile(r"[A-Za-z]")
+_INNER_UPPER = re.compile(r".[A-Z]")
+_LETTER_DIGIT = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
+_SIZE = re.compile(r"(?:^|[\-_\s])(?:\d+(?:\.\d+)?|\d+x\d+)[BMT]\b|\b\d+(?:\.\d+)?[bm]$")
+_DATA_SIZE = re.compile(r"[\-_](?:\d+(?:\.\d+)?[kKM])$")
+_PURE_NUMBERISH = re.compile(r"^[\d.,x×%+\-]+[A-Za-z]{0,2}$")
+_BENCH_SHAPE = re.compile(r"bench|eval\b|Eval|Arena|QA$|QA\b|-Hard|Hard$|Test$|Exam|Olympiad|Leaderboard|Bench", re.I)
+_DATASET_SHAPE = re.compile(r"(?:Corpus|Dataset|Data|Set|Instruct-\d+[kK]?|\d+[kK])$")
+
+# version/size words that continue a model name: "Gemini 2.5 Flash", "Claude Sonnet 4", "Llama 3 70B"
+MODEL_CONTINUATION = re.compile(
+    r"^(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[Bb]|Pro|Flash|Mini|mini|Turbo|Instruct|Chat|"
+    r"Sonnet|Opus|Haiku|Medium|Large|Small|Base|Ultra|Nano|Lite|Max|Plus|Coder|Math|VL|Vision|"
+    r"Thinking|Preview|Exp|XL|XXL|Omni|Scout|Maverick|Air|Distill|Reasoner|R1|V2|V3|V3\.\d)$"
+)
+
+
+def is_name_shape(tok: str) -> bool:
+    """True for tokens shaped like ML names: GRPO, ThinkTuning, GPT-4o, Qwen3-8B, MATH-500, AIME24/25.
+
+    >>> [is_name_shape(t) for t in ("GRPO", "ThinkTuning", "Qwen3-8B", "Transformer", "we", "3B")]
+    [True, True, True, False, False, False]
+    """
+    if len(tok) < 2 or not _HAS_LETTER.search(tok) or _PURE_NUMBERISH.match(tok):
+        return False
+    if tok[0] in "-/.":
+        return False
+    if _INNER_UPPER.search(tok):
+        return True
+    if tok[0].isupper() and _LETTER_DIGIT.search(tok):
+        return True
+    return False
+
+
+def shape_type(name: str) -> EntityType | None:
+    """A type suggested by the name alone, or None."""
+    if _BENCH_SHAPE.search(name):
+        return EntityType.BENCHMARK
+    if _SIZE.search(name):
+        return EntityType.MODEL
+    if _DATA_SIZE.search(name) or _DATASET_SHAPE.search(name):
+        return EntityType.DATASET
+    return None
+
+
+# ---------------------------------------------------------------- type nouns
+
+TYPE_NOUNS: dict[str, EntityType] = {}
+for _w in ("benchmark", "benchmarks", "suite", "leaderboard", "testbed", "test-bed", "arena", "evaluation", "exam"):
+    TYPE_NOUNS[_w] = EntityType.BENCHMARK
+for _w in ("dataset", "datasets", "corpus", "corpora", "data", "collection"):
+    TYPE_NOUNS[_w] = EntityType.DATASET
+for _w in ("model", "models", "llm", "llms", "checkpoint", "checkpoints", "family", "lrm", "vlm", "mllm",
+           "assistant", "chatbot", "encoder", "decoder", "classifier", "network", "agent"):
+    TYPE_NOUNS[_w] = EntityType.MODEL
+for _w in ("framework", "method", "methods", "algorithm", "approach", "technique", "strategy", "paradigm",
+           "pipeline", "objective", "loss", "procedure", "mechanism", "recipe", "scheme", "protocol",
+           "prompting", "architecture", "module", "system", "toolkit", "library", "tool", "policy",
+           "optimizer", "optimization", "regularizer", "estimator", "decoding", "search", "training"):
+    TYPE_NOUNS.setdefault(_w, EntityType.METHOD)
+
+# long-form heads that make a definition a method ("Group Relative Policy Optimization")
+METHOD_HEADS = re.compile(
+    r"(?:learning|optimi[sz]ation|tuning|fine-?tuning|distillation|prompting|decoding|search|sampling|"
+    r"training|attention|regulari[sz]ation|augmentation|feedback|iteration|thought|thoughts|"
+    r"policy|estimation|generation|retrieval|inference|merging|quantization|pruning|scaling|"
+    r"network|networks|transformer|encoder|embedding|embeddings|descent|propagation|algorithm|method|"
+    r"framework|approach|mechanism|planning|reward|rewards|loss|objective|gradient|gradients)$",
+    re.I,
+)
+# long forms that name a task or a research problem, not a thing ("mathematical reasoning (MR)")
+TASK_HEADS = re.compile(
+    r"(?:reasoning|understanding|answering|recognition|detection|classification|segmentation|"
+    r"translation|summari[sz]ation|hallucination|alignment|intelligence|processing|vision|"
+    r"problem|problems|task|tasks|models|systems|agents|tracking|analysis|prediction|forecasting)$",
+    re.I,
+)
+
+# ---------------------------------------------------------------- relation cues (lower-case lemmas/prefixes)
+
+PROPOSE_VERBS = re.compile(
+    r"^(?:propose[sd]?|proposing|introduce[sd]?|introducing|present[sed]*|presenting|develop(?:s|ed)?|"
+    r"design(?:s|ed)?|release[sd]?|releasing|contribute[sd]?|construct(?:s|ed)?|curate[sd]?|create[sd]?|"
+    r"build|builds|built|establish(?:es|ed)?|offer(?:s|ed)?|unveil(?:s|ed)?|launch(?:es|ed)?)$",
+    re.I,
+)
+NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined", "call", "name", "term", "dub"}
+COMPARE_CUES = re.compile(
+    r"^(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|than|over|versus|vs\.?|against|baselines?|"
+    r"compared|comparison|comparable|rival\w*|relative|outpac\w*|trail\w*|competitive)$",
+    re.I,
+)
+EVAL_CUES = re.compile(
+    r"^(?:evaluat\w*|benchmark\w*|test\w*|achiev\w*|score\w*|accuracy|results?|performance|pass@\d+|"
+    r"experiments?|on|across|including|sota|state-of-the-art)$",
+    re.I,
+)
+USE_CUES = re.compile(
+    r"^(?:us(?:e|es|ed|ing)|based|built|build\w*|fine-?tun\w*|finetun\w*|train\w*|appl(?:y|ies|ied|ying)|"
+    r"leverag\w*|adopt\w*|employ\w*|via|with|through|initiali[sz]\w*|distill\w*|extend\w*|"
+    r"integrat\w*|incorporat\w*|combin\w*|adapt\w*|optimi[sz]\w*|prompt\w*|on|from|study|studies|"
+    r"analy[sz]\w*|investigat\w*|examin\w*|experiment\w*|backbone|base)$",
+    re.I,
+)
+FIRST_PERSON = re.compile(r"^(?:we|our|ours|us|this|here|experiments?|results?|extensive|empirical\w*)$", re.I)
+TRAIN_FRAMES = re.compile(r"^(?:trained|train|training|fine-?tuned|finetuned|pre-?trained|distilled|collected|curated|sampled|drawn)$", re.I)
+EVAL_FRAMES = re.compile(r"^(?:evaluated|evaluate|evaluating|evaluation|tested|test|benchmarks?|achieves?|achieving|accuracy|scores?|results?|performance|improvements?|gains?)$", re.I)
+CLAUSE_BREAK = {";", ":", "which", "that", "while", "whereas", "but", "although"}
+
+# ---------------------------------------------------------------- abbreviations
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short: str
+    short_start: int
+    long: str
+    long_start: int
+
+
+_PAREN = re.compile(r"\(([^()]{1,80})\)")
+_SHORT_OK = re.compile(r"^(?=.*[A-Z])[A-Za-z0-9][\w.+\-/]{0,14}[A-Za-z0-9+]?$")
+_WORD = re.compile(r"\S+")
+_LEADING_JUNK = re.compile(r"^(?:the|a|an|our|this|these|their|its|novel|new|called|named|termed|dubbed|using|via|with|of|for|and|to|by|in|on)\s+", re.I)
+
+
+def _best_long_form(short: str, candidate: str) -> str | None:
+    """Schwartz & Hearst (2003): the shortest tail of `candidate` whose letters contain `short`'s
+    letters in order, the first one at a word start."""
+    chars = [c.lower() for c in short if c.isalnum()]
+    if not chars:
+        return None
+    s = len(chars) - 1
+    i = len(candidate) - 1
+    while s >= 0:
+        c = chars[s]
+        while i >= 0 and (candidate[i].lower() != c or (s == 0 and i > 0 and candidate[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return None
+        i -= 1
+        s -= 1
+    start = candidate.rfind(" ", 0, i + 1) + 1
+    return candidate[start:]
+
+
+def _clean_long(long: str) -> str:
+    long = long.strip(" ,;:\"'“”")
+    prev = None
+    while prev != long:
+        prev = long
+        long = _LEADING_JUNK.sub("", long)
+    return long
+
+
+def find_abbreviations(text: str) -> list[Abbreviation]:
+    """Definitions "Long Form (SHORT)" and "SHORT (Long Form)" in `text`, with char offsets."""
+    out: list[Abbreviation] = []
+    for m in _PAREN.finditer(text):
+        inner = m.group(1).strip()
+        inner_start = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
+        if ";" in inner or "," in inner and len(inner.split()) < 3:
+            inner = re.split(r"[;,]", inner)[0].strip()
+        words = inner.split()
+        if 1 <= len(words) <= 2 and _SHORT_OK.match(inner.replace(" ", "")) and len(inner) <= 15:
+            # Long Form (SHORT)
+            nwords = min(len(inner) + 5, len(inner) * 2)
+            before = text[: m.start()].rstrip()
+            cand_words = list(_WORD.finditer(before))[-nwords:]
+            if not cand_words:
+                continue
+            cstart = cand_words[0].start()
+            # never reach back across a sentence or clause end
+            segment = before[cstart:]
+            cut = max(segment.rfind(". "), segment.rfind("; "), segment.rfind(": "), segment.rfind("("), segment.rfind(")"))
+            if cut >= 0:
+                cstart += cut + 2
+                segment = before[cstart:]
+            lf = _best_long_form(inner, segment)
+            if not lf:
+                continue
+            lf = _clean_long(lf)
+            if len(lf.split()) < 2 and len(lf) <= len(inner) + 1:
+                continue
+            if len(lf) <= len(inner):
+                continue
+            out.append(Abbreviation(inner, inner_start, lf, before.rfind(lf)))
+        elif len(words) >= 2:
+            # SHORT (Long Form)
+            before = text[: m.start()].rstrip()
+            prev = list(_WORD.finditer(before))[-1:] if before else []
+            if not prev:
+                continue
+            short = prev[0].group().strip(",;:\"'“”")
+            if not _SHORT_OK.match(short) or len(short) > 15 or not any(c.isupper() for c in short):
+                continue
+            lf = _best_long_form(short, inner)
+            if lf and lf == inner and len(lf) > len(short):
+                out.append(Abbreviation(short, prev[0].start(), inner, inner_start))
+    return out
+
+
+def long_form_type(long: str) -> EntityType | None:
+    """The type a definition's long form suggests from its head noun."""
+    words = long.split()
+    head = words[-1].lower() if words else ""
+    if head in TYPE_NOUNS and TYPE_NOUNS[head] is not EntityType.METHOD:
+        return TYPE_NOUNS[head]
+    if METHOD_HEADS.search(long):
+        return EntityType.METHOD
+    return None
+
+
+def is_task_like(long: str) -> bool:
+    """A long form that names a task, a problem or a generic class rather than a specific thing.
+
+    >>> is_task_like("large language models"), is_task_like("reinforcement learning")
+    (True, False)
+    """
+    low = long.lower()
+    if re.search(r"(?:models|systems|agents|networks|methods|tasks|benchmarks|datasets)$", low):
+        return True
+    return bool(TASK_HEADS.search(low)) and not METHOD_HEADS.search(low)
+
+
+RELATION_ORDER = list(Relation)

@@ -1,0 +1,147 @@
+"""Data that crosses module boundaries: papers in, extraction records out.
+
+Everything here is a frozen dataclass or an enum, made of plain strings and numbers, so records
+pickle cheaply across worker processes and serialise to JSON for caching.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class EntityType(str, Enum):
+    """The four entity classes of the graph (GUIDELINES.md, "Entity types")."""
+
+    METHOD = "Method"
+    MODEL = "Model"
+    DATASET = "Dataset"
+    BENCHMARK = "Benchmark"
+
+
+class Relation(str, Enum):
+    """Paper -> entity relations; `priority` orders them, most specific first."""
+
+    PROPOSES = "proposes"
+    EVALUATES_ON = "evaluatesOn"
+    COMPARES_WITH = "comparesWith"
+    USES = "uses"
+    MENTIONS = "mentions"
+
+    @property
+    def priority(self) -> int:
+        return _PRIORITY[self]
+
+
+_PRIORITY = {r: i for i, r in enumerate(Relation)}
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One input record. `id` is the input id (or a stable content hash when the input had none)."""
+
+    id: str
+    title: str
+    abstract: str
+    date: str | None = None
+    url: str | None = None
+    authors: tuple[str, ...] = ()
+    source: str | None = None  # file the record came from
+    line: int | None = None  # 1-based line or entry number in that file
+
+    @property
+    def text(self) -> str:
+        """The text extraction reads: title, a blank line, abstract. Mention offsets index into it."""
+        return f"{self.title}\n\n{self.abstract}" if self.title else self.abstract
+
+    @property
+    def abstract_offset(self) -> int:
+        """Where the abstract starts inside `text`."""
+        return len(self.title) + 2 if self.title else 0
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity name in a paper's `text` (character offsets, end exclusive)."""
+
+    surface: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    cue: str | None = None  # the context cue that decided type or relation, for explanations
+
+
+@dataclass(frozen=True)
+class PaperEntity:
+    """A distinct thing named in one paper, with the one relation the paper has to it."""
+
+    label: str
+    type: EntityType
+    relation: Relation
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.label, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A number the abstract reports for a system on a benchmark."""
+
+    subject: str
+    benchmark: str
+    metric: str
+    value: float
+    unit: str | None = None
+    sentence_start: int | None = None
+    sentence_end: int | None = None
+
+
+@dataclass(frozen=True)
+class PaperExtraction:
+    """Everything extracted from one paper: the unit of caching and of distribution."""
+
+    paper: Paper
+    entities: tuple[PaperEntity, ...] = ()
+    results: tuple[Result, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "PaperExtraction":
+        p = d["paper"]
+        paper = Paper(**{**p, "authors": tuple(p.get("authors") or ())})
+        ents = tuple(
+            PaperEntity(
+                label=e["label"],
+                type=EntityType(e["type"]),
+                relation=Relation(e["relation"]),
+                aliases=tuple(e.get("aliases") or ()),
+                mentions=tuple(Mention(**m) for m in e.get("mentions") or ()),
+            )
+            for e in d.get("entities") or ()
+        )
+        results = tuple(Result(**r) for r in d.get("results") or ())
+        return cls(paper=paper, entities=ents, results=results)
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input record that could not become a paper: where it was and why."""
+
+    source: str
+    line: int
+    id: str | None
+    reason: str
+
+
+@dataclass
+class ReadReport:
+    """What a reader produced besides papers: rejected records and quietly merged duplicates."""
+
+    rejects: list[Reject] = field(default_factory=list)
+    duplicates_merged: int = 0
