@@ -77,10 +77,13 @@ def build(inputs, out_dir, in_format, formats, sample, strict, quiet):
     else:
         g = build_graph(papers, report=report)
     written = write_outputs(g, out_dir, fmts)
+    rejects_path = Path(out_dir) / "rejects.jsonl"
     if report.rejects:
-        from kg.ingest import write_rejects
+        from kg.export import write_rejects
 
-        write_rejects(report.rejects, Path(out_dir) / "rejects.jsonl")
+        write_rejects(report.rejects, rejects_path)
+    elif rejects_path.exists():
+        rejects_path.unlink()  # a stale list from an earlier build would mislead
     if not quiet:
         s = g.stats()
         ents = ", ".join(f"{v} {k}" for k, v in s["entities"].items())

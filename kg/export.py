@@ -123,3 +123,11 @@ def write_outputs(g: KnowledgeGraph, out_dir: str | Path, formats: Iterable[str]
                "duplicates_merged": g.report.duplicates_merged}
     atomic_write(out / "build.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
     return written
+
+
+def write_rejects(rejects, path: str | Path) -> Path:
+    """rejects.jsonl: one {"source", "line", "id", "reason"} per skipped input record."""
+    lines = [json.dumps({"source": r.source, "line": r.line, "id": r.id, "reason": r.reason}, ensure_ascii=False)
+             for r in rejects]
+    atomic_write(Path(path), "".join(l + "\n" for l in lines))
+    return Path(path)

@@ -73,8 +73,10 @@ def _feed(path: Path) -> ET.Element:
     except DefusedXmlException as e:
         raise InputError(f"{path}: refused unsafe XML ({e!r}); remove the DTD/entities") from e
     if root.tag != ATOM + "feed":
-        raise InputError(f"{path}: root element is <{root.tag}>, not an Atom <feed>; "
-                         "pass --format with the right format")
+        raise InputError(
+            f"{path}: root element is <{root.tag}>, not an Atom <feed>; "
+            "pass --format with the right format"
+        )
     return root
 
 

@@ -126,6 +126,8 @@ def _locate(starts: list[tuple[int, str]], at: int, key: str) -> int | None:
     return next((i for i in range(at, len(starts)) if starts[i][1] == key), None)
 
 
+_UNPARSED = "could not parse this BibTeX entry (unbalanced braces or quotes, or a missing comma?)"
+
+
 def _unparsed(source: str, line: int, key: str) -> Reject:
-    return Reject(source, line, key or None, "could not parse this BibTeX entry (unbalanced "
-                  "braces or quotes, or a missing comma?)")
+    return Reject(source, line, key or None, _UNPARSED)

@@ -10,7 +10,9 @@ import unicodedata
 
 from kg.text import clean_literal
 
-_CRLF = re.compile(r"\r\n?")
+# Everything str.splitlines() treats as a line break; the controls among them would otherwise be
+# deleted with the other controls and glue the words on either side together.
+_NEWLINES = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _ANY_SPACE = re.compile(r"\s+")
 _LINE_SPACE = re.compile(r"[^\S\n]+")  # whitespace other than newline
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -18,11 +20,11 @@ _AUTHOR_SEP = re.compile(r"\s*(?:[,;]|\band\b)\s*(?:\band\b\s*)?", re.I)
 
 
 def _base(text: str) -> str:
-    """Line endings to LF, control characters (bar tab/newline) and stray BOMs dropped, then NFC.
+    """Line breaks to LF, other controls (bar tab) and stray BOMs dropped, then NFC.
 
     Controls go before NFC so removing one can never leave a decomposed sequence behind.
     """
-    text = clean_literal(_CRLF.sub("\n", text)).replace("\ufeff", "")
+    text = clean_literal(_NEWLINES.sub("\n", text)).replace("\ufeff", "")
     return unicodedata.normalize("NFC", text)
 
 
@@ -43,11 +45,6 @@ def clean_abstract(text: str) -> str:
     """
     lines = (_LINE_SPACE.sub(" ", line).strip() for line in _base(text).split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-def reflow(text: str) -> str:
-    """Like `clean_title`, for formats whose line breaks are only wrapping (Atom, BibTeX)."""
-    return clean_title(text)
 
 
 def split_authors(text: str) -> tuple[str, ...]:

@@ -61,7 +61,8 @@ def is_header(line: str) -> bool:
 
 def paragraphs(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """(first line number, text) of each run of non-blank lines; header lines stand alone."""
-    start, block = 0, []
+    start = 0
+    block: list[str] = []
     for number, line in enumerate(lines, start=1):
         line = line.rstrip("\n")
         header = is_header(line)
@@ -77,35 +78,32 @@ def paragraphs(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
         yield start, "\n".join(block)
 
 
+_STRAY = "paragraph too long for a title: an abstract without a title before it?"
+_ORPHAN = "title with no abstract after it (truncated page?)"
+
+
 def read_dailypapers(path: Path) -> Iterator[Paper | Reject]:
     """Papers and rejects of a Daily Papers page; each paper's line is its title's line.
 
     Every paper gets the date of the last date line above it and a content-derived id.
     """
     source, date = str(path), None
-    title: tuple[int, str] | None = None
+    title: tuple[int, str] | None = None  # waiting for its abstract
     with open(path, encoding="utf-8-sig", errors="surrogateescape") as f:
         for number, text in paragraphs(f):
-            if title is not None and not is_header(text):
+            if is_header(text):
+                if title is not None:
+                    yield Reject(source, title[0], None, _ORPHAN)
+                date, title = parse_date(text) or date, None
+            elif title is not None:
                 yield _paper(source, title, text, date)
                 title = None
-                continue
-            if title is not None:
-                yield _orphan(source, title[0])
-                title = None
-            if is_header(text):
-                date = parse_date(text) or date
             elif len(text) > MAX_TITLE_CHARS:
-                yield Reject(source, number, None, "paragraph too long for a title: an abstract "
-                             "without a title before it?")
+                yield Reject(source, number, None, _STRAY)
             else:
                 title = (number, text)
     if title is not None:
-        yield _orphan(source, title[0])
-
-
-def _orphan(source: str, line: int) -> Reject:
-    return Reject(source, line, None, "title with no abstract after it (truncated page?)")
+        yield Reject(source, title[0], None, _ORPHAN)
 
 
 def _paper(source: str, title: tuple[int, str], abstract: str, date: str | None) -> Paper | Reject:

@@ -34,8 +34,8 @@ def _header(reader, path: Path) -> list[str]:
     """Lower-cased column names; InputError when neither title nor abstract is among them."""
     try:
         names = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return []
+    except csv.Error as e:
+        raise InputError(f"{path}: malformed header row ({e}); check its quotes") from e
     if "title" not in names and "abstract" not in names:
         raise InputError(
             f"{path}: the header row has no 'title' or 'abstract' column (found: "
@@ -53,7 +53,7 @@ def _row(names: list[str], cells: list[str]) -> dict[str, str]:
         )
     # first occurrence wins when a column name repeats; empty cells count as absent
     row: dict[str, str] = {}
-    for name, cell in zip(names, cells):
+    for name, cell in zip(names, cells, strict=False):  # short rows are fine
         if name in _COLUMNS and name not in row and cell.strip():
             row[name] = cell
     return row
@@ -67,6 +67,8 @@ def read_delimited(path: Path) -> Iterator[Paper | Reject]:
     source = str(path)
     with open(path, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         first = f.readline()
+        if not first:
+            return  # an empty file holds no papers
         lines = itertools.chain([first], f)
         reader = csv.reader(lines, delimiter=sniff_delimiter(first), strict=True)
         names = _header(reader, path)

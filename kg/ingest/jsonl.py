@@ -5,6 +5,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from kg.errors import InputError
 from kg.ingest.records import RecordError, paper_from_mapping
 from kg.types import Paper, Reject
 
@@ -14,7 +15,7 @@ _BOM = b"\xef\xbb\xbf"
 def _decode(raw: bytes, number: int) -> str:
     """One line's bytes as text: BOM (first line only) and line ending dropped, strict UTF-8."""
     if number == 1 and raw.startswith(_BOM):
-        raw = raw[len(_BOM):]
+        raw = raw[len(_BOM) :]
     try:
         return raw.rstrip(b"\r\n").decode("utf-8")
     except UnicodeDecodeError as e:
@@ -31,6 +32,15 @@ def _parse(text: str, last: bool) -> object:
         raise RecordError(f"invalid JSON{hint}: {e.msg} at column {e.colno}") from e
 
 
+def _refuse_array(first: str, path: Path) -> None:
+    """InputError when the file is one JSON array, a common mix-up that would reject every line."""
+    if first.lstrip().startswith("["):
+        raise InputError(
+            f"{path} holds a JSON array, not JSON Lines; write one object per line "
+            "(for example: jq -c '.[]' FILE)"
+        )
+
+
 def read_jsonl(path: Path) -> Iterator[Paper | Reject]:
     """Papers and rejects of a JSONL file, in file order, with 1-based line numbers.
 
@@ -38,13 +48,16 @@ def read_jsonl(path: Path) -> Iterator[Paper | Reject]:
     line is decoded on its own so one line of bad bytes rejects that line, not the file.
     Blank lines are skipped.
     """
-    source = str(path)
+    source, started = str(path), False
     with open(path, "rb") as f:
         for number, raw in enumerate(f, start=1):
             try:
                 text = _decode(raw, number)
                 if not text.strip():
                     continue
+                if not started:
+                    _refuse_array(text, path)
+                    started = True
                 yield paper_from_mapping(_parse(text, not raw.endswith(b"\n")), source, number)
             except RecordError as e:
                 yield e.reject(source, number)

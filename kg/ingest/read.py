@@ -1,4 +1,4 @@
-"""`read_papers`: every input file through its reader, with duplicates merged and rejects reported."""
+"""`read_papers`: each input file through its reader; duplicates merged, rejects reported."""
 from __future__ import annotations
 
 import hashlib
@@ -70,13 +70,20 @@ def _stream(
 ) -> Iterator[Paper]:
     seen: dict[str, tuple[str, str]] = {}  # id -> (fingerprint, "file:line" of first sighting)
     for path, fmt in plan:
-        for item in READERS[fmt](path):
-            if isinstance(item, Paper):
-                item = _dedupe(item, seen, report)
-            if isinstance(item, Reject):
-                _reject(item, report, strict)
-            elif item is not None:
-                yield item
+        for item in _read(path, fmt):
+            checked = _dedupe(item, seen, report) if isinstance(item, Paper) else item
+            if isinstance(checked, Reject):
+                _reject(checked, report, strict)
+            elif checked is not None:
+                yield checked
+
+
+def _read(path: Path, fmt: str) -> Iterator[Paper | Reject]:
+    """The reader's output; an OS-level read failure becomes an InputError naming the file."""
+    try:
+        yield from READERS[fmt](path)
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from e
 
 
 def _dedupe(
@@ -84,17 +91,16 @@ def _dedupe(
 ) -> Paper | Reject | None:
     """The paper when its id is new; None for an exact duplicate; a Reject for a clash."""
     mark = fingerprint(paper)
-    first = seen.setdefault(paper.id, (mark, f"{paper.source}:{paper.line}"))
-    if first[0] != mark:
-        return Reject(
-            str(paper.source), paper.line or 0, paper.id,
-            f"duplicate id {paper.id!r} with different content (first seen at {first[1]})",
-        )  # fmt: skip
-    if first[1] != f"{paper.source}:{paper.line}":
-        if report is not None:
-            report.duplicates_merged += 1
-        return None
-    return paper
+    if paper.id not in seen:
+        seen[paper.id] = (mark, f"{paper.source}:{paper.line}")
+        return paper
+    first_mark, first_at = seen[paper.id]
+    if first_mark != mark:
+        reason = f"duplicate id {paper.id!r} with different content (first seen at {first_at})"
+        return Reject(str(paper.source), paper.line or 0, paper.id, reason)
+    if report is not None:
+        report.duplicates_merged += 1
+    return None
 
 
 def _reject(reject: Reject, report: ReadReport | None, strict: bool) -> None:

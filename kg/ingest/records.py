@@ -119,7 +119,13 @@ def paper_from_mapping(record: Any, source: str, line: int) -> Paper:
         raise RecordError(f"not a JSON object (got {_type_name(record)})")
     raw_id = record.get("id")
     id = raw_id if isinstance(raw_id, str) else None
-    fields = {name: _string(record, name, id) for name in ("id", "title", "abstract", "date", "url")}
     return make_paper(
-        source=source, line=line, authors=_authors(record, id), **fields
+        source=source,
+        line=line,
+        id=_string(record, "id", id),
+        title=_string(record, "title", id),
+        abstract=_string(record, "abstract", id),
+        date=_string(record, "date", id),
+        url=_string(record, "url", id),
+        authors=_authors(record, id),
     )

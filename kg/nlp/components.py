@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -90,10 +91,17 @@ class EntityFinder:
         for key, doc in lower:
             self.lower.add(key, [doc])
         # first words of model names ("Llama", "Gemini", "Claude") start versioned names
+        self.family_words_ci = set()
         self.family_words = {
-            e.name.split()[0].split("-")[0] for e in vocab.entries
+            e.name.split()[0].split("-")[0].lower() for e in vocab.entries
             if e.type is EntityType.MODEL and e.name[:1].isupper() and e.name.split()[0].split("-")[0].isalpha()
         }
+        for e in vocab.entries:
+            if e.type is EntityType.MODEL:
+                for s in (e.name, *e.aliases):
+                    m = re.match(r"[A-Za-z]{2,}", s)
+                    if m and not self.vocab.is_generic(m.group()):
+                        self.family_words_ci.add(m.group().lower())
 
     # -- candidates
 
@@ -125,20 +133,30 @@ class EntityFinder:
         return doc
 
     def _shape_spans(self, doc: Doc):
+        title_end = doc.text.find("\n\n")
         i = 0
         n = len(doc)
         while i < n:
             tok = doc[i]
             text = tok.text
-            is_family = text in self.family_words
-            if rules.is_name_shape(text) or is_family:
+            if tok.like_url or "/" in text and "." in text:
+                i += 1
+                continue
+            is_family = text.lower() in self.family_words
+            in_title = tok.idx < title_end
+            shaped = rules.is_name_shape(text) or (
+                not in_title and not tok.is_sent_start and rules.is_capitalised_compound(text))
+            if shaped or is_family:
                 j = i + 1
                 model_like = is_family or rules.shape_type(text) is EntityType.MODEL or (
                     (e := self.vocab.lookup(text)) is not None and e.type is EntityType.MODEL)
                 if model_like:
                     while j < n and j - i < 4 and rules.MODEL_CONTINUATION.match(doc[j].text):
                         j += 1
-                if is_family and j == i + 1 and not rules.is_name_shape(text):
+                else:
+                    while j < n and j - i < 3 and rules.BENCH_CONTINUATION.match(doc[j].text):
+                        j += 1
+                if is_family and j == i + 1 and not shaped:
                     # a bare family word ("Llama") counts only when the vocabulary knows it
                     if self.vocab.lookup(text) is None:
                         i += 1
@@ -150,14 +168,17 @@ class EntityFinder:
 
     def _coined_spans(self, doc: Doc):
         """Names coined in the text: after 'we propose', 'called', 'dubbed'; a title's 'Name: ...'."""
-        # title "Name: subtitle"
+        # title "Name: subtitle": the name before the colon, when it is shaped like a name
         first_sent = next(iter(doc.sents), None)
         if first_sent is not None and "\n" in doc.text:
             colon = next((t for t in first_sent if t.text == ":"), None)
-            if colon is not None and 0 < colon.i - first_sent.start <= 5:
+            if colon is not None and 0 < colon.i - first_sent.start <= 4:
                 head = doc[first_sent.start:colon.i]
-                if all(t.text[:1].isupper() or t.text[:1].isdigit() or t.is_punct or t.lower_ in ("of", "for", "and", "-")
-                       for t in head) and not self.vocab.is_generic(head.text):
+                words = [t for t in head if not t.is_punct]
+                if words and words[0].lower_ not in _TITLE_OPENERS and (
+                    any(rules.is_name_shape(t.text) for t in words)
+                    or len(words) == 1 and words[0].text[:1].isupper()
+                ) and not self.vocab.is_generic(head.text):
                     yield head, "title", self.vocab.lookup(head.text)
         for tok in doc:
             low = tok.lower_
@@ -167,7 +188,7 @@ class EntityFinder:
                 while k < len(doc) and doc[k].lower_ in ("a", "an", "the", "this", "it", "as", "our", "new", "novel", "simple", "\"", "“", "'"):
                     k += 1
                 start = k
-            if start is None or start >= len(doc):
+            if start is None or start >= len(doc) or doc[start].lower_ in rules.TYPE_NOUNS or doc[start].lower_ in _STOP_WORDS:
                 continue
             k = start
             while k < len(doc) and k - start < 5 and (
@@ -194,6 +215,11 @@ class EntityFinder:
         return [best[(sp.start, sp.end)] for sp in sorted(chosen, key=lambda s: s.start)]
 
     # -- typing
+
+    def _family_prefixed(self, text: str) -> bool:
+        """'Llama2', 'GPT-5', 'Claude-4-Opus': a known model family word starts the name."""
+        head = re.match(r"[A-Za-z]+", text)
+        return bool(head) and head.group().lower() in self.family_words_ci and (len(text) > len(head.group()) or " " in text)
 
     def _candidate(self, doc: Doc, sp: Span, src: str, entry: VocabEntry | None, long_of: dict) -> Candidate | None:
         text = sp.text.strip(" ,.;:\"'“”")
@@ -225,8 +251,6 @@ class EntityFinder:
             return entry.type, "vocabulary"
         noun = _head_noun_type(sp)
         if noun:
-            if noun in (EntityType.DATASET, EntityType.BENCHMARK) and role:
-                return role, "role"
             return noun, "head noun"
         if long_form:
             lt = rules.long_form_type(long_form)
@@ -235,16 +259,20 @@ class EntityFinder:
         lst = _list_context_type(sp)
         if lst:
             return lst, "list"
+        if self._family_prefixed(text):
+            return EntityType.MODEL, "model family"
         st = rules.shape_type(text)
         if st:
             if st in (EntityType.DATASET, EntityType.BENCHMARK) and role:
                 return role, "role"
             return st, "name shape"
-        if sp[0].text in self.family_words:
+        if self._family_prefixed(text):
             return EntityType.MODEL, "model family"
         return EntityType.METHOD, "default"
 
 
+_TITLE_OPENERS = {"towards", "toward", "the", "a", "an", "on", "of", "when", "why", "how", "what", "is", "are",
+                  "can", "do", "does", "beyond", "rethinking", "revisiting", "understanding", "learning"}
 _STOP_WORDS = {"we", "our", "this", "these", "it", "in", "on", "to", "a", "an", "the", "however", "moreover",
                "specifically", "furthermore", "finally", "additionally", "ai", "i", "ii", "iii", "iv"}
 

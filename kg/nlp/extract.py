@@ -105,8 +105,11 @@ def _mention_relation(doc: Doc, c: Candidate, etype: EntityType) -> tuple[Relati
     sent = span.sent
     before = list(doc[sent.start:span.start])
     novel = c.entry is None
-    if novel and _proposed(doc, span, before):
+    if novel and _proposed(doc, span, before, c):
         return Relation.PROPOSES, "we propose"
+    title_end = doc.text.find("\n\n")
+    if novel and c.start < title_end and c.source not in ("long",):
+        return Relation.PROPOSES, "new name in title"
     clause = _clause(before)
     if etype in (EntityType.BENCHMARK,):
         if any(_BACKGROUND.match(t.text) for t in clause[-3:]) and not _first_person(sent):
@@ -142,23 +145,42 @@ def _background(sent: Span) -> bool:
     return any(_BACKGROUND.match(t.text) for t in sent)
 
 
-def _proposed(doc: Doc, span: Span, before: list) -> bool:
-    if before and before[-1].lower_ == "our":
+_USE_BREAK = {"using", "based", "with", "via", "from", "over", "than", "which", "that", "by", "against",
+              "outperforms", "outperforming", "surpassing", "compared", "unlike", "beyond", "upon"}
+
+
+def _proposed(doc: Doc, span: Span, before: list, c: Candidate) -> bool:
+    """Cues that the paper introduces this (not curated, so not well-known) name."""
+    low = [t.lower_ for t in before]
+    if low[-1:] == ["our"] or low[-2:-1] == ["our"] and low[-1] in rules.TYPE_NOUNS:
         return True
-    if any(t.lower_ in rules.NAMING_WORDS for t in before[-3:]):
+    # "our method, PAS", "our model VLAA-Thinker", "the proposed HGPO", "a new preference dataset, X"
+    tail = low[-5:]
+    if "proposed" in tail[-3:] or "our" in tail and any(w in rules.TYPE_NOUNS for w in tail):
         return True
-    # "X, a novel framework", "X, a new benchmark"
-    after = doc[span.end:min(len(doc), span.end + 4)]
-    if len(after) >= 3 and after[0].text == "," and after[1].lower_ in ("a", "an") and after[2].lower_ in ("novel", "new", "simple", "unified", "general", "lightweight", "scalable"):
+    if any(w in rules.NAMING_WORDS for w in low[-3:]):
         return True
-    gap = 0
-    for t in reversed(before):
-        if t.text in (";", ".") or t.lower_ in ("using", "based", "with", "via", "on", "from", "over", "than", "which", "that", "by", "of"):
+    if len(tail) >= 2 and tail[-1] == "," and tail[-2] in rules.TYPE_NOUNS and ("new" in tail or "novel" in tail):
+        return True
+    # "X, a novel framework", "X, an automated evaluation framework that ..."
+    after = doc[span.end:min(len(doc), span.end + 6)]
+    if len(after) >= 3 and after[0].text in (",", ":", "(") and after[1].lower_ in ("a", "an"):
+        if any(t.lower_ in rules.TYPE_NOUNS or t.lower_ in ("novel", "new") for t in after[2:]):
+            return True
+    # "we propose X", "we introduce ... : Long Form (X)" — the first new name after the verb, or any
+    # name the sentence defines, until the sentence turns to what the new thing uses or beats
+    defined = c.source in ("abbrev", "long") or c.long_form is not None
+    for i, t in enumerate(reversed(before)):
+        if t.text == ";" or t.lower_ in _USE_BREAK and not defined:
             return False
         if rules.PROPOSE_VERBS.match(t.text):
             window = doc[max(span.sent.start, t.i - 4):t.i]
-            return gap <= 8 and any(w.lower_ in ("we", "paper", "work", "study") for w in window)
-        gap += 1
+            if not any(w.lower_ in ("we", "paper", "work", "study", "i") for w in window):
+                continue
+            between = doc[t.i + 1:span.start]
+            first_new = not any(x.start < span.start_char and x.start > t.idx and x.entry is None
+                                for x in (span.doc._.kg_candidates or ()))
+            return defined or first_new or len(between) <= 3
     return False
 
 

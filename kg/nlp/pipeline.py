@@ -5,7 +5,9 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+from kg.nlp.rules import COMPOUND_SUFFIX
 
 import kg.nlp.components  # noqa: F401  (registers the factories)
 
@@ -15,8 +17,12 @@ PIPE_NAMES = ("sentencizer", "kg_sentences", "kg_entities")
 def _keep_names_whole(nlp: Language) -> None:
     """Drop the infix rules that split on hyphens and slashes between letters, so that
     "Qwen2.5-Math-7B", "chain-of-thought" and "LiveBench/Code" are one token each."""
-    infixes = [r for r in nlp.Defaults.infixes if "(?:-|–|—" not in r and "[:<>=/]" not in r]
+    infixes = [r for r in nlp.Defaults.infixes if "(?:-|–|—" not in r and "[:<>=/]" not in r and r"[+\-\*^]" not in r]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # ...but split off "-based"/"-style" compounds and an acronym's plural s, so that "GRPO-based"
+    # and "CoTs" yield the names GRPO and CoT
+    suffixes = [COMPOUND_SUFFIX.pattern, r"(?<=[A-Z]{2})s$", r"(?<=[a-z][A-Z])s$", *nlp.Defaults.suffixes]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 def build_nlp(vocabulary_path: str | None = None) -> Language:

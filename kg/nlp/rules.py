@@ -29,6 +29,41 @@ MODEL_CONTINUATION = re.compile(
 )
 
 
+# "GRPO-based", "RL-trained", "CoT-style": the name is the part before the suffix
+COMPOUND_SUFFIX = re.compile(
+    r"-(?i:based|driven|free|trained|tuned|style|like|guided|level|aware|specific|centric|powered|enhanced|"
+    r"augmented|generated|only|native|induced|distilled|aligned|generated|inspired|oriented|enabled|"
+    r"related|type|compatible|friendly|scale|sized|series|family|as-a-judge)$"
+)
+_URLISH = re.compile(r"(?:https?://|www\.|\.(?:com|org|io|ai|net|edu)\b|/)", re.I)
+
+
+def strip_compound(tok: str) -> str:
+    """'GRPO-based' -> 'GRPO'; other tokens unchanged."""
+    return COMPOUND_SUFFIX.sub("", tok)
+
+
+def strip_plural(tok: str) -> str:
+    """'CoTs' -> 'CoT', 'LLMs' -> 'LLM' (an acronym with a plural s)."""
+    if len(tok) >= 3 and tok.endswith("s") and tok[-2].isupper():
+        return tok[:-1]
+    return tok
+
+
+_FUNCTION_WORDS = {"of", "a", "an", "the", "and", "to", "in", "for", "with", "on"}
+# what may follow a benchmark name as part of it: "AIME 2024", "GPQA Diamond", "SWE-bench Verified"
+BENCH_CONTINUATION = re.compile(r"^(?:(?:19|20)\d\d|Diamond|Verified|Lite|Hard|Pro|Full|Mini|Extended|Test|Dev|Main)$")
+
+
+def is_capitalised_compound(tok: str) -> bool:
+    """'Actor-Critic', 'Tree-of-Thought', 'Pick-a-Pic': hyphenated words, each capitalised
+    (function words aside). Names in running text; in a Title Case title they mean nothing."""
+    parts = tok.split("-")
+    if len(parts) < 2 or not all(p.isalpha() for p in parts):
+        return False
+    return all(p[0].isupper() or p in _FUNCTION_WORDS for p in parts) and parts[0][0].isupper() and parts[-1][0].isupper()
+
+
 def is_name_shape(tok: str) -> bool:
     """True for tokens shaped like ML names: GRPO, ThinkTuning, GPT-4o, Qwen3-8B, MATH-500, AIME24/25.
 
@@ -37,8 +72,13 @@ def is_name_shape(tok: str) -> bool:
     """
     if len(tok) < 2 or not _HAS_LETTER.search(tok) or _PURE_NUMBERISH.match(tok):
         return False
-    if tok[0] in "-/.":
+    if tok[0] in "-/." or tok[0].isdigit() or "://" in tok or tok.startswith("www."):
         return False
+    if "-" in tok and all(p.isalpha() for p in tok.split("-") if p):
+        # a hyphenated compound of words ("Human-AI", "Self-Taught", "Post-training") is a name only
+        # when one part is itself shaped like a name (Auto-CEI, Kwai-Keye)
+        parts = [p for p in tok.split("-") if p]
+        return any(len(p) >= 2 and (_INNER_UPPER.search(p)) for p in parts if p.upper() != "AI")
     if _INNER_UPPER.search(tok):
         return True
     if tok[0].isupper() and _LETTER_DIGIT.search(tok):

@@ -1,0 +1,141 @@
+"""The RDF contract, canonical merging across papers, and the NetworkX twin."""
+import pyoxigraph as ox
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from kg.build import build
+from kg.graph.canonical import canonicalise, family_key
+from kg.graph.model import KnowledgeGraph
+from kg.ids import entity_iri, name_key, paper_iri
+from kg.namespaces import KG
+from kg.types import EntityType, Paper, PaperEntity, PaperExtraction, Relation
+
+TYPES = {KG.Method, KG.Model, KG.Dataset, KG.Benchmark}
+RELS = {KG.proposes, KG.uses, KG.evaluatesOn, KG.comparesWith, KG.mentions}
+
+PAPERS = [
+    Paper("p1", "LoopFix: Fixing Loops", "We propose LoopFix, a framework that fine-tunes Qwen3-8B with GRPO. "
+          "LoopFix improves accuracy on MATH500 and outperforms LLaMA2-13b."),
+    Paper("p2", "A study of reasoning", "We evaluate Llama-2-13B and Qwen3-8B on MATH-500 and GSM8K."),
+]
+
+
+@pytest.fixture(scope="module")
+def graph(nlp_small):
+    return build(PAPERS, nlp=nlp_small)
+
+
+def _ent(g, label):
+    for s in g.rdf.subjects(RDFS.label, None):
+        if any(str(o) == label for o in g.rdf.objects(s, RDFS.label)):
+            return s
+    raise AssertionError(f"no entity labelled {label}")
+
+
+def test_papers_have_identifier_and_title(graph):
+    g = graph.rdf
+    papers = set(g.subjects(RDF.type, KG.Paper))
+    assert {str(g.value(p, DCTERMS.identifier)) for p in papers} == {"p1", "p2"}
+    assert all(g.value(p, DCTERMS.title) for p in papers)
+    assert all(g.value(p, DCTERMS.abstract) for p in papers)
+
+
+def test_every_entity_has_exactly_one_type_and_a_label(graph):
+    g = graph.rdf
+    ents = {o for p in g.subjects(RDF.type, KG.Paper) for r in RELS for o in g.objects(p, r)}
+    assert ents
+    for e in ents:
+        assert len(set(g.objects(e, RDF.type)) & TYPES) == 1
+        assert len(list(g.objects(e, RDFS.label))) == 1
+
+
+def test_one_relation_per_paper_entity_pair(graph):
+    g = graph.rdf
+    for p in g.subjects(RDF.type, KG.Paper):
+        seen = {}
+        for r in RELS:
+            for e in g.objects(p, r):
+                assert e not in seen, f"{e} has {seen.get(e)} and {r}"
+                seen[e] = r
+
+
+def test_spelling_variants_across_papers_are_one_node(graph):
+    g = graph.rdf
+    math = _ent(graph, "MATH-500")
+    assert {str(a) for a in g.objects(math, SKOS.altLabel)} >= {"MATH500"}
+    llama = _ent(graph, "Llama-2-13B")
+    assert "LLaMA2-13b" in {str(a) for a in g.objects(llama, SKOS.altLabel)}
+    papers_linking = {p for p in g.subjects(None, llama) if (p, RDF.type, KG.Paper) in g}
+    assert len(papers_linking) == 2
+
+
+def test_variant_of_links_checkpoint_to_family():
+    ex = [PaperExtraction(Paper("a", "t", "x"), (
+        PaperEntity("Qwen3", EntityType.MODEL, Relation.USES),
+        PaperEntity("Qwen3-8B", EntityType.MODEL, Relation.USES)))]
+    table = canonicalise(ex)
+    assert table.resolve("Qwen3-8B").family == name_key("Qwen3")
+    assert table.resolve("Qwen3").family is None
+    assert family_key("Qwen3-8B") == "qwen3" and family_key("GRPO") is None
+
+
+def test_majority_label_and_type_across_papers():
+    def ex(pid, label, t):
+        return PaperExtraction(Paper(pid, "t", "x"), (PaperEntity(label, t, Relation.USES),))
+    table = canonicalise([ex("a", "GSM8K", EntityType.BENCHMARK), ex("b", "GSM8k", EntityType.BENCHMARK),
+                          ex("c", "GSM8K", EntityType.DATASET)])
+    (e,) = list(table)
+    assert e.label == "GSM8K" and e.type is EntityType.BENCHMARK and e.aliases == ("GSM8k",)
+
+
+def test_acronym_and_long_form_in_different_papers_join():
+    a = PaperExtraction(Paper("a", "t", "x"), (PaperEntity("DPO", EntityType.METHOD, Relation.USES,
+                                                           aliases=("Direct Preference Optimization",)),))
+    b = PaperExtraction(Paper("b", "t", "x"), (PaperEntity("Direct Preference Optimization", EntityType.METHOD,
+                                                           Relation.COMPARES_WITH),))
+    assert len(canonicalise([a, b])) == 1
+
+
+def test_networkx_has_the_same_nodes_and_edges_as_rdf(graph):
+    g, nxg = graph.rdf, graph.nx
+    rdf_edges = {(str(p), str(r).split("#")[1], str(e)) for r in RELS for p, e in g.subject_objects(r)}
+    nx_edges = {(u, d["relation"], v) for u, v, d in nxg.edges(data=True) if d["relation"] in
+                {"proposes", "uses", "evaluatesOn", "comparesWith", "mentions"}}
+    assert rdf_edges == nx_edges
+    kinds = {d["kind"] for _, d in nxg.nodes(data=True)}
+    assert {"Paper", "Model", "Method", "Benchmark"} <= kinds
+
+
+def test_evidence_points_at_the_mention(graph):
+    from kg.namespaces import OA
+    g = graph.rdf
+    texts = {str(p): PAPERS[i].text for i, p in enumerate([paper_iri("p1"), paper_iri("p2")])}
+    evs = list(g.subjects(RDF.type, KG.Evidence))
+    assert evs
+    for ev in evs:
+        tgt = g.value(ev, OA.hasTarget)
+        src = str(g.value(tgt, OA.hasSource))
+        sels = list(g.objects(tgt, OA.hasSelector))
+        pos = next(s for s in sels if (s, RDF.type, OA.TextPositionSelector) in g)
+        quote = next(s for s in sels if (s, RDF.type, OA.TextQuoteSelector) in g)
+        start, end = int(g.value(pos, OA.start)), int(g.value(pos, OA.end))
+        assert texts[src][start:end] == str(g.value(quote, OA.exact))
+
+
+def test_turtle_parses_in_an_independent_parser(graph):
+    ttl = graph.rdf.serialize(format="turtle")
+    triples = list(ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE))
+    assert len(triples) == len(graph.rdf)
+
+
+def test_iris_are_valid_for_hostile_ids():
+    for pid in ["a b", "x/y?z#w", '"quoted"', "ünïcode", "<>{}|\\^`"]:
+        iri = str(paper_iri(pid))
+        assert not any(c in iri for c in ' <>"{}|\\^`')
+    assert " " not in str(entity_iri("foo", "Foo Bar"))
+
+
+def test_empty_graph():
+    g = KnowledgeGraph.from_extractions([])
+    assert len(g.rdf) == 0 and g.nx.number_of_nodes() == 0 and list(g.entities.columns)[:3] == ["iri", "type", "label"]

@@ -1,0 +1,114 @@
+"""Each cue family of the extraction: candidates, typing and relations, on text written for the test."""
+from kg.types import EntityType, Relation
+
+
+def test_defined_acronym_is_labelled_by_its_short_form(extract_one):
+    ents = extract_one("We propose Stepwise Reward Shaping (SRS), a method for training agents.")
+    assert "SRS" in ents
+    assert "Stepwise Reward Shaping" in ents["SRS"].aliases
+    assert ents["SRS"].relation is Relation.PROPOSES
+    assert ents["SRS"].type is EntityType.METHOD
+
+
+def test_coined_name_after_we_introduce_is_proposed(extract_one):
+    ents = extract_one("We introduce FlowMind, a benchmark of 500 planning puzzles.")
+    assert ents["FlowMind"].relation is Relation.PROPOSES
+    assert ents["FlowMind"].type is EntityType.BENCHMARK
+
+
+def test_apposition_types_a_dataset(extract_one):
+    ents = extract_one("We release TinyProofs-12k, a dataset of short proofs, and train models on it.")
+    assert ents["TinyProofs-12k"].type is EntityType.DATASET
+    assert ents["TinyProofs-12k"].relation is Relation.PROPOSES
+
+
+def test_title_name_before_colon_is_proposed(extract_one):
+    ents = extract_one("We study reasoning with RL.", title="ZetaTune: Better Reasoning via Tuning")
+    assert ents["ZetaTune"].relation is Relation.PROPOSES
+
+
+def test_our_method_is_proposed(extract_one):
+    ents = extract_one("Our method, LoopFix, beats the baselines while using GRPO.")
+    assert ents["LoopFix"].relation is Relation.PROPOSES
+
+
+def test_benchmark_is_evaluated_on(extract_one):
+    ents = extract_one("We fine-tune Qwen3-8B with GRPO and report accuracy on MATH-500.")
+    assert ents["MATH-500"].relation is Relation.EVALUATES_ON
+    assert ents["MATH-500"].type is EntityType.BENCHMARK
+
+
+def test_model_under_study_is_used(extract_one):
+    ents = extract_one("We fine-tune Qwen3-8B with GRPO and report accuracy on MATH-500.")
+    assert ents["Qwen3-8B"].relation is Relation.USES
+    assert ents["Qwen3-8B"].type is EntityType.MODEL
+    assert ents["GRPO"].relation is Relation.USES
+
+
+def test_outperformed_baseline_is_compared_with(extract_one):
+    ents = extract_one("Our approach outperforms GRPO by a wide margin on MATH-500.")
+    assert ents["GRPO"].relation is Relation.COMPARES_WITH
+    assert ents["MATH-500"].relation is Relation.EVALUATES_ON
+
+
+def test_background_mention(extract_one):
+    ents = extract_one("Recent work has popularised RL for alignment. We study data quality.")
+    assert ents["RL"].relation is Relation.MENTIONS
+
+
+def test_most_specific_relation_wins(extract_one):
+    ents = extract_one("Recently, GRPO has been popular. We compare against GRPO and outperform GRPO.")
+    assert ents["GRPO"].relation is Relation.COMPARES_WITH
+
+
+def test_size_suffix_types_a_model(extract_one):
+    ents = extract_one("We distil into ZorkLM-7B and evaluate it.")
+    assert ents["ZorkLM-7B"].type is EntityType.MODEL
+
+
+def test_role_types_ambiguous_data(extract_one):
+    trained = extract_one("We train a policy on GSM8K problems.")
+    evaluated = extract_one("We evaluate accuracy on GSM8K.")
+    assert trained["GSM8K"].type is EntityType.DATASET
+    assert evaluated["GSM8K"].type is EntityType.BENCHMARK
+
+
+def test_generic_terms_are_not_entities(extract_one):
+    ents = extract_one("Large language models (LLMs) are strong. AI systems and LLMs improve.")
+    assert ents == {}
+
+
+def test_compound_suffix_and_plural_yield_the_name(extract_one):
+    ents = extract_one("We design GRPO-based training with longer CoTs.")
+    assert {"GRPO", "CoT"} <= set(ents)
+
+
+def test_urls_are_not_names(extract_one):
+    ents = extract_one("Code is at https://github.com/SomeOrg/SomeRepo and data at www.example.com/Data2.")
+    assert ents == {}
+
+
+def test_vocabulary_alias_spelling_variants(extract_one):
+    ents = extract_one("We apply chain of thought and reinforcement learning to Llama-2-13B.")
+    assert {"CoT", "RL", "Llama-2-13B"} <= set(ents)
+
+
+def test_mentions_carry_offsets_into_paper_text(nlp_small):
+    from kg.nlp.extract import extract
+    from kg.types import Paper
+
+    p = Paper("x", "A title", "We fine-tune Qwen3-8B on MATH-500.")
+    ex = next(extract([p], nlp_small))
+    for e in ex.entities:
+        for m in e.mentions:
+            assert p.text[m.start:m.end] == m.surface
+            assert m.sentence_start <= m.start < m.end <= m.sentence_end
+
+
+def test_reported_result(nlp_small):
+    from kg.nlp.extract import extract
+    from kg.types import Paper
+
+    p = Paper("x", "", "We propose LoopFix. LoopFix reaches 71.5% accuracy on MATH-500.")
+    ex = next(extract([p], nlp_small))
+    assert [(r.subject, r.benchmark, r.value, r.unit) for r in ex.results] == [("LoopFix", "MATH-500", 71.5, "%")]

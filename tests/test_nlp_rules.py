@@ -1,0 +1,59 @@
+from kg.nlp import rules
+from kg.types import EntityType
+
+
+def test_abbreviation_long_then_short():
+    abbs = rules.find_abbreviations("We use Group Relative Policy Optimization (GRPO) here.")
+    assert [(a.short, a.long) for a in abbs] == [("GRPO", "Group Relative Policy Optimization")]
+
+
+def test_abbreviation_short_then_long():
+    abbs = rules.find_abbreviations("We use GRPO (Group Relative Policy Optimization) here.")
+    assert [(a.short, a.long) for a in abbs] == [("GRPO", "Group Relative Policy Optimization")]
+
+
+def test_abbreviation_with_hyphen_and_camel_case():
+    text = "We propose Automatic Curriculum Expert Iteration (Auto-CEI) and Thought Manipulation (ThoughtMani)."
+    pairs = {a.short: a.long for a in rules.find_abbreviations(text)}
+    assert pairs == {"Auto-CEI": "Automatic Curriculum Expert Iteration", "ThoughtMani": "Thought Manipulation"}
+
+
+def test_abbreviation_does_not_cross_sentence():
+    abbs = rules.find_abbreviations("Models fail. Policy Optimization (PO) helps.")
+    assert [a.long for a in abbs] == ["Policy Optimization"]
+
+
+def test_parenthesised_numbers_are_not_abbreviations():
+    assert rules.find_abbreviations("accuracy improves (34.0%) and (see Table 2)") == []
+
+
+def test_name_shapes():
+    yes = ["GRPO", "ThinkTuning", "GPT-4o", "Qwen2.5-Math-7B", "MATH-500", "AIME24/25", "Auto-CEI", "GSM8K"]
+    no = ["Transformer", "we", "3B", "Human-AI", "Post-training", "https://github.com/x", "2024"]
+    assert all(rules.is_name_shape(t) for t in yes)
+    assert not any(rules.is_name_shape(t) for t in no)
+
+
+def test_capitalised_compounds():
+    assert rules.is_capitalised_compound("Actor-Critic")
+    assert rules.is_capitalised_compound("Tree-of-Thought")
+    assert not rules.is_capitalised_compound("Post-training")
+
+
+def test_shape_type():
+    assert rules.shape_type("Qwen3-8B") is EntityType.MODEL
+    assert rules.shape_type("LiveCodeBench") is EntityType.BENCHMARK
+    assert rules.shape_type("OpenR1-Math-220k") is EntityType.DATASET
+    assert rules.shape_type("GRPO") is None
+
+
+def test_task_like_long_forms():
+    assert rules.is_task_like("large language models")
+    assert rules.is_task_like("mathematical reasoning")
+    assert not rules.is_task_like("reinforcement learning")
+    assert not rules.is_task_like("Group Relative Policy Optimization")
+
+
+def test_long_form_type():
+    assert rules.long_form_type("Group Relative Policy Optimization") is EntityType.METHOD
+    assert rules.long_form_type("Multi-task Language Understanding Benchmark") is EntityType.BENCHMARK
