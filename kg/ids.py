@@ -14,7 +14,8 @@ from urllib.parse import quote
 from kg.namespaces import KGR
 
 _VANILLA = re.compile(r"^(?:vanilla|standard|original|naive|plain)[\s\-_]+", re.I)
-_NON_KEY = re.compile(r"[^\w+]+|_")
+# everything but letters, digits and '+' goes, except a dot between digits (OPT-1.3B is not OPT-13B)
+_NON_KEY = re.compile(r"(?!(?<=\d)\.(?=\d))(?:[^\w+]|_)")
 
 
 def name_key(name: str) -> str:

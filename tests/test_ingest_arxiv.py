@@ -86,3 +86,10 @@ def test_xml_that_is_not_a_feed(tmp_path):
 
 def test_doctests():
     assert doctest.testmod(kg.ingest.arxiv).failed == 0
+
+
+def test_unknown_declared_encoding(tmp_path):
+    path = tmp_path / "enc.xml"
+    path.write_text('<?xml version="1.0" encoding="UT8"?>' + FEED.format(""))
+    with pytest.raises(InputError, match=r"enc\.xml: not well-formed XML"):
+        read(path)

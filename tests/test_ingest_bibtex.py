@@ -4,7 +4,10 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
+import pytest
+
 import kg.ingest.bibtex
+from kg.errors import InputError
 from kg.ingest import ReadReport, read_papers
 from kg.ingest.bibtex import bib_authors, bib_date, bib_url
 
@@ -78,3 +81,10 @@ def test_helpers():
 
 def test_doctests():
     assert doctest.testmod(kg.ingest.bibtex).failed == 0
+
+
+def test_undefined_string_macro(tmp_path):
+    path = tmp_path / "r.bib"
+    path.write_text("@misc{a, title = {T}, booktitle = nowhere}\n")
+    with pytest.raises(InputError, match=r"r\.bib: the string macro 'nowhere' is used but never"):
+        read(path)

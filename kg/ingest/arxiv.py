@@ -68,7 +68,7 @@ def _feed(path: Path) -> ET.Element:
     """The root <feed> element; InputError when the file is not a safe, well-formed Atom feed."""
     try:
         root = SafeET.parse(path).getroot()
-    except ET.ParseError as e:
+    except (ET.ParseError, LookupError) as e:  # LookupError: an unknown declared encoding
         raise InputError(f"{path}: not well-formed XML ({e}); is it an arXiv API response?") from e
     except DefusedXmlException as e:
         raise InputError(f"{path}: refused unsafe XML ({e!r}); remove the DTD/entities") from e

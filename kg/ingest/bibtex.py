@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.bibdatabase import UndefinedString
 from bibtexparser.bparser import BibTexParser
 from bibtexparser.customization import convert_to_unicode
 
+from kg.errors import InputError
 from kg.ingest.clean import clean_authors
 from kg.ingest.records import RecordError, make_paper, require_utf8
 from kg.types import Paper, Reject
@@ -90,11 +92,21 @@ def _paper(entry: dict[str, str], source: str, line: int) -> Paper:
     )
 
 
-def _parse(text: str) -> list[dict[str, str]]:
+def _parse(text: str, path: Path) -> list[dict[str, str]]:
+    """All entries bibtexparser can read; InputError for an undefined @string macro.
+
+    bibtexparser gives up on the whole file when a macro is undefined, so that one is fatal.
+    """
     parser = BibTexParser(
         common_strings=True, ignore_nonstandard_types=False, customization=convert_to_unicode
     )
-    return bibtexparser.loads(text, parser=parser).entries
+    try:
+        return bibtexparser.loads(text, parser=parser).entries
+    except UndefinedString as e:
+        raise InputError(
+            f"{path}: the string macro {e.args[0]!r} is used but never defined; "
+            "define it with @string or put the value in braces"
+        ) from e
 
 
 def read_bibtex(path: Path) -> Iterator[Paper | Reject]:
@@ -107,7 +119,7 @@ def read_bibtex(path: Path) -> Iterator[Paper | Reject]:
         text = f.read()
     starts = entry_starts(text)
     at = 0
-    for entry in _parse(text):
+    for entry in _parse(text, path):
         found = _locate(starts, at, entry["ID"])
         line = 0  # unknown: the key was not found where entries start (should not happen)
         if found is not None:
