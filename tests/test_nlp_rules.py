@@ -44,7 +44,10 @@ def test_shape_type():
     assert rules.shape_type("Qwen3-8B") is EntityType.MODEL
     assert rules.shape_type("LiveCodeBench") is EntityType.BENCHMARK
     assert rules.shape_type("OpenR1-Math-220k") is EntityType.DATASET
-    assert rules.shape_type("GRPO") is None
+    assert rules.shape_type("GRPO") is EntityType.METHOD
+    assert rules.shape_type("BlockBERT") is EntityType.MODEL
+    assert rules.shape_type("ZetaNet") is None or rules.shape_type("ZetaNet") is EntityType.MODEL
+    assert rules.shape_type("FooBar") is None
 
 
 def test_task_like_long_forms():

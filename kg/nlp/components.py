@@ -129,7 +129,7 @@ class EntityFinder:
             c = self._candidate(doc, sp, src, entry, long_of)
             if c is not None:
                 cands.append(c)
-        doc._.kg_candidates = cands
+        doc._.kg_candidates = _share_types_in_lists(doc.text, cands)
         return doc
 
     def _shape_spans(self, doc: Doc):
@@ -269,6 +269,33 @@ class EntityFinder:
         if self._family_prefixed(text):
             return EntityType.MODEL, "model family"
         return EntityType.METHOD, "default"
+
+
+_WEAK_CUES = {"default", "name shape", "list", "model family"}
+_COORDINATION = re.compile(r"\s*(?:,|and|or|/|,\s*and|,\s*or|;)\s*")
+
+
+def _share_types_in_lists(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """Names in one coordination ("SQuAD, ReCoRD and MultiRC") are of one type: a weakly typed
+    name takes the type of a strongly typed neighbour."""
+    out = list(cands)
+    for _ in range(2):
+        changed = False
+        for i, c in enumerate(out):
+            if c.type_cue not in _WEAK_CUES or c.type_cue == "model family":
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(out):
+                    n = out[j]
+                    a, b = (n, c) if j < i else (c, n)
+                    if n.type_cue not in _WEAK_CUES and _COORDINATION.fullmatch(text[a.end:b.start]):
+                        out[i] = Candidate(c.start, c.end, c.text, c.label, n.type, c.source, "list neighbour",
+                                           c.long_form, c.entry)
+                        changed = True
+                        break
+        if not changed:
+            break
+    return out
 
 
 _TITLE_OPENERS = {"towards", "toward", "the", "a", "an", "on", "of", "when", "why", "how", "what", "is", "are",

@@ -18,6 +18,10 @@ _LETTER_DIGIT = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
 _SIZE = re.compile(r"(?:^|[\-_\s])(?:\d+(?:\.\d+)?|\d+x\d+)[BMT]\b|\b\d+(?:\.\d+)?[bm]$")
 _DATA_SIZE = re.compile(r"[\-_](?:\d+(?:\.\d+)?[kKM])$")
 _PURE_NUMBERISH = re.compile(r"^[\d.,x×%+\-]+[A-Za-z]{0,2}$")
+# naming conventions of the field: "-Net", "BERT", "LM", "Former", "GPT" end model names;
+# "PO", "RL", "Tuning" end method names
+_MODEL_SHAPE = re.compile(r"(?:Net|NET|Nets|BERT|Bert|GPT|LMs?|[fF]ormer|GAN|VAE|Transformer|Diffusion|CLIP|ViT)(?:[\-\s]?v?\d+(?:\.\d+)?)?s?$|(?:^|-)(?:base|large|small|tiny|xl|xxl|Base|Large|Small|XL)$")
+_METHOD_SHAPE = re.compile(r"(?:PO|RL|RLHF|Tuning|tuning|Prompting|prompting|Search|Decoding|Sampling|Distill|Training)$")
 _BENCH_SHAPE = re.compile(r"bench|eval\b|Eval|Arena|QA$|QA\b|-Hard|Hard$|Test$|Exam|Olympiad|Leaderboard|Bench", re.I)
 _DATASET_SHAPE = re.compile(r"(?:Corpus|Dataset|Data|Set|Instruct-\d+[kK]?|\d+[kK])$")
 
@@ -25,7 +29,7 @@ _DATASET_SHAPE = re.compile(r"(?:Corpus|Dataset|Data|Set|Instruct-\d+[kK]?|\d+[k
 MODEL_CONTINUATION = re.compile(
     r"^(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[Bb]|Pro|Flash|Mini|mini|Turbo|Instruct|Chat|"
     r"Sonnet|Opus|Haiku|Medium|Large|Small|Base|Ultra|Nano|Lite|Max|Plus|Coder|Math|VL|Vision|"
-    r"Thinking|Preview|Exp|XL|XXL|Omni|Scout|Maverick|Air|Distill|Reasoner|R1|V2|V3|V3\.\d)$"
+    r"Thinking|Preview|Exp|XL|XXL|Omni|Scout|Maverick|Air|Distill|Reasoner|R1|V2|V3|V3\.\d|base|large|small|tiny|xl)$"
 )
 
 
@@ -94,6 +98,10 @@ def shape_type(name: str) -> EntityType | None:
         return EntityType.MODEL
     if _DATA_SIZE.search(name) or _DATASET_SHAPE.search(name):
         return EntityType.DATASET
+    if _MODEL_SHAPE.search(name):
+        return EntityType.MODEL
+    if _METHOD_SHAPE.search(name):
+        return EntityType.METHOD
     return None
 
 
@@ -105,11 +113,12 @@ for _w in ("benchmark", "benchmarks", "suite", "leaderboard", "testbed", "test-b
 for _w in ("dataset", "datasets", "corpus", "corpora", "data", "collection"):
     TYPE_NOUNS[_w] = EntityType.DATASET
 for _w in ("model", "models", "llm", "llms", "checkpoint", "checkpoints", "family", "lrm", "vlm", "mllm",
-           "assistant", "chatbot", "encoder", "decoder", "classifier", "network", "agent"):
+           "assistant", "chatbot", "encoder", "decoder", "classifier", "network", "networks", "agent",
+           "architecture", "transformer", "autoencoder", "backbone"):
     TYPE_NOUNS[_w] = EntityType.MODEL
 for _w in ("framework", "method", "methods", "algorithm", "approach", "technique", "strategy", "paradigm",
            "pipeline", "objective", "loss", "procedure", "mechanism", "recipe", "scheme", "protocol",
-           "prompting", "architecture", "module", "system", "toolkit", "library", "tool", "policy",
+           "prompting", "module", "system", "toolkit", "library", "tool", "policy",
            "optimizer", "optimization", "regularizer", "estimator", "decoding", "search", "training"):
     TYPE_NOUNS.setdefault(_w, EntityType.METHOD)
 
@@ -118,7 +127,7 @@ METHOD_HEADS = re.compile(
     r"(?:learning|optimi[sz]ation|tuning|fine-?tuning|distillation|prompting|decoding|search|sampling|"
     r"training|attention|regulari[sz]ation|augmentation|feedback|iteration|thought|thoughts|"
     r"policy|estimation|generation|retrieval|inference|merging|quantization|pruning|scaling|"
-    r"network|networks|transformer|encoder|embedding|embeddings|descent|propagation|algorithm|method|"
+    r"embedding|embeddings|descent|propagation|algorithm|method|"
     r"framework|approach|mechanism|planning|reward|rewards|loss|objective|gradient|gradients)$",
     re.I,
 )
@@ -254,10 +263,26 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
     return out
 
 
+_MODEL_HEAD = re.compile(r"(?:transformer|transformers|network|networks|net|encoder|decoder|autoencoder|model|"
+                         r"machine|lm|bert|gpt|gan)s?$", re.I)
+_BENCH_HEAD = re.compile(r"(?:benchmark|evaluation|challenge|test|leaderboard|arena|suite|exam)$", re.I)
+_DATA_HEAD = re.compile(r"(?:dataset|data|corpus|treebank|bank|collection|set)$", re.I)
+
+
 def long_form_type(long: str) -> EntityType | None:
-    """The type a definition's long form suggests from its head noun."""
+    """The type a definition's long form suggests from its head noun.
+
+    >>> long_form_type("Non-Parametric Transformer"), long_form_type("Direct Preference Optimization")
+    (<EntityType.MODEL: 'Model'>, <EntityType.METHOD: 'Method'>)
+    """
     words = long.split()
     head = words[-1].lower() if words else ""
+    if _BENCH_HEAD.search(head):
+        return EntityType.BENCHMARK
+    if _DATA_HEAD.search(head):
+        return EntityType.DATASET
+    if _MODEL_HEAD.search(head):
+        return EntityType.MODEL
     if head in TYPE_NOUNS and TYPE_NOUNS[head] is not EntityType.METHOD:
         return TYPE_NOUNS[head]
     if METHOD_HEADS.search(long):

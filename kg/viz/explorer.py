@@ -7,6 +7,8 @@ package, so the page fetches nothing. Input strings travel only inside the JSON 
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import networkx as nx
 
 from kg.errors import ExportError
 from kg.viz.escape import jsonable, safe_href, script_json, text
-from kg.viz.style import (ENTITY_KINDS, KINDS, PAPER, RELATIONS, RESULT, is_entity, kind_style, ordered,
+from kg.viz.style import (KINDS, PAPER, RELATIONS, RESULT, is_entity, kind_style, ordered,
                           relation_color)
 from kg.viz.subgraph import View, select_view
 
@@ -76,6 +78,7 @@ def write_graph_html(
 
 def page_data(view: View) -> dict:
     """The JSON the page reads: vis-network nodes/edges/options (from pyvis), panel info, legend."""
+    from pyvis.edge import Edge
     from pyvis.network import Network
 
     g = view.graph
@@ -98,8 +101,6 @@ def page_data(view: View) -> dict:
         if u not in known or v not in known:  # pragma: no cover - a subgraph never has dangling edges
             continue
         # pyvis's add_edge scans the node list per edge (quadratic); its Edge record is the same thing
-        from pyvis.edge import Edge
-
         edge = Edge(u, v, True, id=f"e{i}", relation=relation, title=relation,
                     color={"color": colour, "highlight": colour, "hover": colour},
                     evidence=_evidence(d.get("evidence")))
@@ -160,18 +161,33 @@ def render_page(data: dict, *, title: str) -> str:
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                       keep_trailing_newline=True)
+    vis_js = _inline(_vis_file("vis-network.min.js"), "script")
+    app_js = _inline((TEMPLATES / "explorer.js").read_text("utf-8"), "script")
     env.globals.update(
         page_title=text(title),
+        csp=content_security_policy(vis_js, app_js),
         data_json=Markup(script_json(data)),
-        vis_js=Markup(_inline(_vis_file("vis-network.min.js"), "script")),
+        vis_js=Markup(vis_js),
         vis_css=Markup(_inline(_vis_file("vis-network.css"), "style")),
-        app_js=Markup(_inline((TEMPLATES / "explorer.js").read_text("utf-8"), "script")),
+        app_js=Markup(app_js),
         app_css=Markup(_inline((TEMPLATES / "explorer.css").read_text("utf-8"), "style")),
     )
     net = Network(directed=True, cdn_resources="in_line")
     net.templateEnv = env  # pyvis renders with its own variables; ours come in as globals
     net.path = "explorer.html.j2"
     return net.generate_html()
+
+
+def content_security_policy(*scripts: str) -> str:
+    """A CSP that fetches nothing and runs only `scripts` (by hash): injected markup could not run.
+
+    >>> content_security_policy("x=1").split("; ")[:2]
+    ["default-src 'none'", "script-src 'sha256-HyBrEcI+KMwlDe1/wAmNOCOoRnpUNA8axOU1y4VEST8='"]
+    """
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode()}'"
+                      for s in scripts)
+    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+            "base-uri 'none'; form-action 'none'")
 
 
 def _vis_file(name: str) -> str:
@@ -261,5 +277,3 @@ def _evidence(evidence) -> list[dict]:
             out.append({"sentence": text(ev.get("sentence")), "start": ev.get("start"), "end": ev.get("end")})
     return out
 
-
-__all__ = ["write_graph_html", "page_data", "render_page", "vis_options", "ENTITY_KINDS"]
