@@ -61,12 +61,18 @@ def _line_breaks(doc: Doc) -> Doc:
 
 @Language.factory(
     "kg_entities",
-    default_config={"vocabulary_path": None},
+    default_config={"vocabulary_path": None, "classifier_path": None, "use_classifier": True},
     assigns=["doc._.kg_candidates", "doc._.kg_abbreviations"],
 )
-def make_entity_finder(nlp: Language, name: str, vocabulary_path: str | None):
+def make_entity_finder(nlp: Language, name: str, vocabulary_path: str | None, classifier_path: str | None = None,
+                       use_classifier: bool = True):
     vocab = load_vocabulary(vocabulary_path) if vocabulary_path else default_vocabulary()
-    return EntityFinder(nlp, vocab)
+    classifier = None
+    if use_classifier:
+        from kg.nlp.classifier import load_classifier
+
+        classifier = load_classifier(classifier_path)
+    return EntityFinder(nlp, vocab, classifier)
 
 
 def make_acronym_detector(nlp: Language, name: str):  # entry-point alias kept for discoverability
@@ -74,8 +80,11 @@ def make_acronym_detector(nlp: Language, name: str):  # entry-point alias kept f
 
 
 class EntityFinder:
-    def __init__(self, nlp: Language, vocab: Vocabulary):
+    def __init__(self, nlp: Language, vocab: Vocabulary, classifier=None):
         self.vocab = vocab
+        # optional statistical span typer (kg.nlp.classifier): consulted only where the rules'
+        # cues are weak; returns a type, or None for "not an entity"
+        self.classifier = classifier
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entry_of: dict[str, VocabEntry] = {}
@@ -238,6 +247,12 @@ class EntityFinder:
         if entry is None and src == "coined" and len(sp) > 1 and all(t.is_lower or not t.is_alpha for t in sp[1:]):
             return None
         etype, cue = self._type(doc, sp, text, entry, long_form)
+        if self.classifier is not None and cue in _WEAK_CUES:
+            guess = self.classifier.predict(doc, sp, src, etype)
+            if guess is False:
+                return None
+            if guess is not None:
+                etype, cue = guess, "classifier"
         label = entry.name if entry is not None else text
         return Candidate(sp.start_char, sp.start_char + len(sp.text.rstrip(" ,.;:\"'“”")), text, label, etype, src, cue,
                          long_form, entry)
