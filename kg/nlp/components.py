@@ -170,7 +170,7 @@ class EntityFinder:
                     if self.vocab.lookup(text) is None:
                         i += 1
                         continue
-                yield doc[i:j], "shape", self.vocab.lookup(doc[i:j].text)
+                yield doc[i:j], "shape", self.vocab.lookup(doc[i:j].text) or self._modified_entry(doc[i:j].text)
                 i = j
                 continue
             i += 1
@@ -222,6 +222,13 @@ class EntityFinder:
                 best[key] = (sp, src, entry)
         chosen = filter_spans([v[0] for v in best.values()])
         return [best[(sp.start, sp.end)] for sp in sorted(chosen, key=lambda s: s.start)]
+
+    def _modified_entry(self, text: str) -> VocabEntry | None:
+        """'Long-CoT', 'Online-GRPO', 'Multi-turn-RL': a modifier glued to a known name is that name."""
+        head, sep, rest = text.partition("-")
+        if sep and head.lower() in _MODIFIERS and rest:
+            return self.vocab.lookup(rest)
+        return None
 
     # -- typing
 
@@ -286,6 +293,8 @@ class EntityFinder:
         return EntityType.METHOD, "default"
 
 
+_MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naive", "plain", "original", "classic",
+              "multi", "single", "zero", "few", "one", "soft", "hard", "token", "step", "iterative", "efficient"}
 _WEAK_CUES = {"default", "name shape", "list", "model family"}
 _COORDINATION = re.compile(r"\s*(?:,|and|or|/|,\s*and|,\s*or|;)\s*")
 
