@@ -94,7 +94,9 @@ class EntityFinder:
                 key = f"{len(exact) + len(lower)}"
                 self.entry_of[key] = entry
                 doc = nlp.make_doc(form)
-                (lower if form == form.lower() else exact).append((key, doc))
+                # all-lower-case names, and names of several words ("Big Bench", "Deepmind control
+                # suite"), match in any case; a one-word name with capitals (MATH, DROP) only as written
+                (lower if form == form.lower() or len(doc) > 1 else exact).append((key, doc))
         for key, doc in exact:
             self.exact.add(key, [doc])
         for key, doc in lower:
@@ -285,9 +287,11 @@ class EntityFinder:
             return EntityType.MODEL, "model family"
         st = rules.shape_type(text)
         if st:
-            if st in (EntityType.DATASET, EntityType.BENCHMARK) and role:
+            if st in (EntityType.DATASET, EntityType.BENCHMARK) and role and not rules.has_data_size(text):
                 return role, "role"
             return st, "name shape"
+        if role:
+            return role, "role"
         if self._family_prefixed(text):
             return EntityType.MODEL, "model family"
         return EntityType.METHOD, "default"
@@ -359,10 +363,13 @@ def _head_noun_type(sp: Span) -> EntityType | None:
                     return rules.TYPE_NOUNS[t.lower_]
                 if t.is_punct:
                     break
-    # "the X model", "the X benchmark" handled above; "benchmark X" / "dataset X"
+    # "benchmark X", "dataset X", "a new preference dataset, X"
     if sp.start > 0:
         prev = doc[sp.start - 1].lower_
-        if prev in ("benchmark", "dataset", "corpus", "model", "benchmarks", "datasets"):
+        if prev == "," and sp.start > 1:
+            prev = doc[sp.start - 2].lower_
+        if prev in ("benchmark", "dataset", "corpus", "model", "benchmarks", "datasets", "framework", "method",
+                    "algorithm", "suite", "leaderboard"):
             return rules.TYPE_NOUNS[prev]
     return None
 

@@ -90,6 +90,11 @@ def is_name_shape(tok: str) -> bool:
     return False
 
 
+def has_data_size(name: str) -> bool:
+    """'OpenR1-Math-220k': a sample count in the name marks a dataset whatever its role."""
+    return bool(_DATA_SIZE.search(name))
+
+
 def shape_type(name: str) -> EntityType | None:
     """A type suggested by the name alone, or None."""
     if _BENCH_SHAPE.search(name):

@@ -278,7 +278,7 @@ def _svg(fig, name: str) -> str:
     return svg
 
 
-_ACTIVE = {"script", "foreignObject", "iframe", "object", "embed", "a", "use", "image", "animate", "set"}
+_ACTIVE = {"script", "foreignObject", "iframe", "object", "embed", "a", "animate", "set"}
 
 
 def _check_svg(svg: str) -> None:
@@ -289,9 +289,14 @@ def _check_svg(svg: str) -> None:
         raise ExportError(f"matplotlib wrote an SVG chart that does not parse: {e}") from e
     for el in root.iter():
         tag = el.tag.rsplit("}", 1)[-1]
-        bad_attr = [k for k, v in el.attrib.items()
-                    if k.rsplit("}", 1)[-1].lower().startswith("on") or (k.rsplit("}", 1)[-1] == "href" and not v.startswith("#"))]
-        if tag in _ACTIVE - {"use"} or bad_attr:
+        bad_attr = []
+        for k, v in el.attrib.items():
+            name = k.rsplit("}", 1)[-1].lower()
+            # references inside the chart, and imshow's raster as an inline PNG, are all we allow
+            ok_href = v.startswith("#") or (tag == "image" and v.startswith("data:image/png;base64,"))
+            if name.startswith("on") or (name == "href" and not ok_href):
+                bad_attr.append(k)
+        if tag in _ACTIVE or bad_attr:
             raise ExportError(f"refusing an SVG chart with <{tag}> {bad_attr or ''}")
 
 

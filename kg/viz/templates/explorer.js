@@ -2,13 +2,15 @@
  * with vis-network. Every string from the data reaches the page through textContent, text nodes or
  * vis-network's canvas and plain-text tooltips; nothing here builds markup from data.
  *
- * window.kgView: {ready, nodeCount, edgeCount} once drawn (counts follow the filters), plus
- * search(query) -> [node id] and select(id) -> bool, for tests and users' scripts.
+ * window.kgView: {ready, nodeCount, edgeCount} once drawn (counts follow the filters; the window
+ * also gets a "kgview:ready" event), readyMs (since navigation start), timings, and
+ * search(query) -> [node id], select(id) -> bool and the vis `network`, for tests and users' scripts.
  */
 (function () {
   "use strict";
 
   var view = (window.kgView = { ready: false, nodeCount: 0, edgeCount: 0 });
+  var t0 = performance.now();
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var info = data.info;
   var meta = data.meta;
@@ -337,6 +339,8 @@
   }
 
   // ---- the network: physics lays it out, then stops ----
+  view.timings = { setup: Math.round(performance.now() - t0) };
+  var tLayout = performance.now();
   var network = new vis.Network($("kg-network"), { nodes: nodesView, edges: edgesView }, data.options);
   var loading = $("kg-loading");
   network.on("stabilizationProgress", function (p) {
@@ -350,7 +354,12 @@
     network.storePositions();
     network.fit();
     loading.hidden = true;
-    network.once("afterDrawing", function () { view.ready = true; });
+    view.timings.layout = Math.round(performance.now() - tLayout);
+    network.once("afterDrawing", function () {
+      view.readyMs = Math.round(performance.now());  // since navigation start
+      view.ready = true;
+      window.dispatchEvent(new Event("kgview:ready"));
+    });
     network.redraw();
   }
   network.once("stabilizationIterationsDone", done);
