@@ -1,12 +1,17 @@
 """Write a KnowledgeGraph to an output folder: Turtle, N-Triples, JSON-LD, GraphML, entities.csv,
-graph.html and report.html. Every file is written to a temporary name and renamed into place."""
+graph.html and report.html. Every file is written to a temporary name and renamed into place, and
+the folder's files are swapped in as a set (`staged_folder`)."""
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
+import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import networkx as nx
 
@@ -48,7 +53,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 def ntriples(g: KnowledgeGraph) -> str:
     """Sorted N-Triples, so two builds of the same input are byte-identical."""
-    lines = g.rdf.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    # split on "\n" only: str.splitlines() would also cut a literal at U+2028, U+0085 ...
+    lines = g.rdf.serialize(format="nt", encoding="utf-8").decode("utf-8").split("\n")
     return "\n".join(sorted(set(l for l in lines if l.strip()))) + "\n"
 
 
@@ -78,51 +84,201 @@ def _flat(d: dict) -> dict:
 
 
 def write_outputs(g: KnowledgeGraph, out_dir: str | Path, formats: Iterable[str] = FORMATS) -> dict[str, Path]:
-    """Write the selected formats into `out_dir`; returns {format: path written}."""
+    """Write the selected formats into `out_dir`; returns {format: path written}.
+
+    The files are written into a sibling folder that then replaces `out_dir` in one step
+    (`staged_folder`), so a build killed at any moment leaves the previous output as it was.
+    """
+    formats = tuple(formats)
+    with staged_folder(out_dir) as stage:
+        written = {fmt: write_format(g, fmt, stage / FILES[fmt]) for fmt in _ordered(formats)}
+        summary = {"papers": len(g.extractions), "entities": len(g.table), "rejects": len(g.report.rejects),
+                   "duplicates_merged": g.report.duplicates_merged}
+        atomic_write(stage / "build.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
+        if g.report.rejects:
+            write_rejects(g.report.rejects, stage / "rejects.jsonl")
     out = Path(out_dir)
+    return {fmt: out / FILES[fmt] for fmt in formats if fmt in written}
+
+
+def _ordered(formats: tuple[str, ...]) -> tuple[str, ...]:
+    # N-Triples before the store, so the sorted text is made once and reused
+    return tuple(sorted(formats, key=lambda f: f == "store"))
+
+
+def write_format(g: KnowledgeGraph, fmt: str, path: Path) -> Path:
+    """Write one format of `g` to `path` (atomically); returns `path`."""
+    if fmt == "ttl":
+        atomic_write(path, g.rdf.serialize(format="turtle", encoding="utf-8"))
+    elif fmt == "nt":
+        atomic_write(path, _nt_text(g))
+    elif fmt == "jsonld":
+        data = g.rdf.serialize(format="json-ld", context=jsonld_context(), sort_keys=True, indent=1)
+        atomic_write(path, data)
+    elif fmt == "graphml":
+        import io
+
+        buf = io.BytesIO()
+        nx.write_graphml(graphml_graph(g.nx), buf)
+        atomic_write(path, buf.getvalue())
+    elif fmt == "csv":
+        atomic_write(path, g.entities.to_csv(index=False, lineterminator="\n"))
+    elif fmt == "html":
+        from kg.viz import write_graph_html
+
+        write_graph_html(g.nx, path)
+    elif fmt == "report":
+        from kg.viz import write_report_html
+
+        write_report_html(g.nx, path)
+    elif fmt == "store":
+        from kg.store import load_store
+
+        load_store(_nt_text(g), path)
+    else:
+        raise ConfigError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    return path
+
+
+def _nt_text(g: KnowledgeGraph) -> str:
+    cached = g.__dict__.get("_nt_text")
+    if cached is None:
+        cached = g.__dict__["_nt_text"] = ntriples(g)
+    return cached
+
+
+# ---------------------------------------------------------------- swapping a folder in as a set
+
+#: Names a build writes into its folder; everything else found there is carried over to the new one.
+OUTPUT_NAMES = frozenset(FILES.values()) | {"build.json", "rejects.jsonl"}
+MAX_CARRIED_FILES = 1000
+_RENAME_EXCHANGE = 2
+
+
+@contextmanager
+def staged_folder(out_dir: str | Path) -> Iterator[Path]:
+    """A fresh sibling folder to write a build into, swapped with `out_dir` when the block ends.
+
+    On success, entries of `out_dir` that a build does not write (a README, the extraction cache
+    `.cache/`) are carried over by hard links, then the two folders are exchanged in one atomic
+    rename (Linux `renameat2(RENAME_EXCHANGE)`; elsewhere two renames) and the old one is removed.
+    On an error, or if the process is killed, `out_dir` is left as it was and the sibling is
+    removed (by the next build, after a kill).
+
+    Raises:
+        ExportError: the folder cannot be created, or holds a project (`.git`) or too many
+            other files to carry over.
+    """
+    out = Path(out_dir).absolute()
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ExportError(f"cannot create output folder {out}: {e.strerror}") from e
-    written: dict[str, Path] = {}
-    formats = tuple(formats)
-    nt_text = None
-    for fmt in formats:
-        path = out / FILES[fmt]
-        if fmt == "ttl":
-            atomic_write(path, g.rdf.serialize(format="turtle", encoding="utf-8"))
-        elif fmt == "nt":
-            nt_text = nt_text or ntriples(g)
-            atomic_write(path, nt_text)
-        elif fmt == "jsonld":
-            data = g.rdf.serialize(format="json-ld", context=jsonld_context(), sort_keys=True, indent=1)
-            atomic_write(path, data)
-        elif fmt == "graphml":
-            import io
+    _recover(out)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    try:
+        yield stage
+        if out.exists():
+            _carry_over(out, stage)
+        _fsync_dir(stage)
+        if not out.exists():
+            os.rename(stage, out)
+        elif not _exchange(stage, out):
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(out, old)
+            os.rename(stage, out)
+            shutil.rmtree(old, ignore_errors=True)
+        _fsync_dir(out.parent)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)  # after an exchange: the previous output
 
-            buf = io.BytesIO()
-            nx.write_graphml(graphml_graph(g.nx), buf)
-            atomic_write(path, buf.getvalue())
-        elif fmt == "csv":
-            atomic_write(path, g.entities.to_csv(index=False, lineterminator="\n"))
-        elif fmt == "html":
-            from kg.viz import write_graph_html
 
-            write_graph_html(g.nx, path)
-        elif fmt == "report":
-            from kg.viz import write_report_html
+def _carry_over(out: Path, stage: Path) -> None:
+    if not out.is_dir():
+        raise ExportError(f"output path {out} exists and is not a folder")
+    others = [p for p in out.iterdir() if p.name not in OUTPUT_NAMES]
+    if any(p.name == ".git" for p in others):
+        raise ExportError(f"{out} holds a git repository; a build replaces its output folder as a whole, "
+                          f"so give it a folder of its own (e.g. -o {out / 'kg-output'})")
+    count = sum(1 if not p.is_dir() else sum(1 for _ in p.rglob("*")) for p in others)
+    if count > MAX_CARRIED_FILES:
+        raise ExportError(f"{out} holds {count} files that are not build outputs; a build replaces its output "
+                          f"folder as a whole, so give it a folder of its own (e.g. -o {out / 'kg-output'})")
+    for p in others:
+        dst = stage / p.name
+        if p.is_dir() and not p.is_symlink():
+            shutil.copytree(p, dst, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(p, dst)
 
-            write_report_html(g.nx, path)
-        elif fmt == "store":
-            from kg.store import load_store
 
-            nt_text = nt_text or ntriples(g)
-            load_store(nt_text, path)
-        written[fmt] = path
-    summary = {"papers": len(g.extractions), "entities": len(g.table), "rejects": len(g.report.rejects),
-               "duplicates_merged": g.report.duplicates_merged}
-    atomic_write(out / "build.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
-    return written
+def _link_or_copy(src, dst) -> None:
+    try:
+        if os.path.islink(src):
+            os.symlink(os.readlink(src), dst)
+        else:
+            os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False where the system cannot (then the caller renames twice)."""
+    if sys.platform != "linux":
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _recover(out: Path) -> None:
+    """Clean up after a build that was killed: restore a half-swapped folder, drop dead siblings."""
+    for p in out.parent.glob(f".{out.name}.old-*"):
+        if not out.exists() and p.is_dir():
+            os.rename(p, out)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+    for p in out.parent.glob(f".{out.name}.build-*"):
+        pid = p.name[len(f".{out.name}.build-"):].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def write_rejects(rejects, path: str | Path) -> Path:

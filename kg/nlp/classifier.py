@@ -1,9 +1,333 @@
 """Optional statistical span typer, consulted where the rules' cues are weak.
 
-`load_classifier(path)` returns None when no model file is present, so the rules alone run.
+A multinomial logistic regression over hashed sparse features of a candidate span and its context
+(its text, shape, affixes, the words around it, whether it sits in parentheses, the rule's type,
+source and cue). It predicts one of NONE / Method / Model / Data for a candidate the rules
+proposed; `EntityFinder` (kg.nlp.components) asks it only about candidates whose typing cue is in
+`SpanTyper.cues` (weak cues: "default", "name shape", ...), and takes its answer:
+
+- an `EntityType` overrides the rule's type ("Data" becomes Dataset or Benchmark by the rule's
+  type or the evaluation/training frame around the span);
+- None keeps the rule's type (the model agrees, or is not confident enough);
+- False drops the candidate as not an entity.
+
+The model file is a small .npz (weights as float16, a JSON header); `make train-model` writes
+`kg/data/span_typer.npz` (see kg.nlp.span_train). `load_classifier(path)` returns None when no
+model file is present, so the rules alone run. The environment variable KG_SPAN_TYPER overrides the
+default path; KG_SPAN_TYPER=none turns the classifier off.
+
+Only the standard library is imported at module import time; numpy (a spaCy dependency) is
+imported when a model is loaded or trained.
 """
 from __future__ import annotations
 
+import json
+import os
+import re
+import zlib
+from pathlib import Path
+
+from kg.types import EntityType
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "span_typer.npz"
+ENV_VAR = "KG_SPAN_TYPER"
+CLASSES = ("NONE", "Method", "Model", "Data")
+FEATURE_VERSION = 1
+# the rule cues the typer is consulted on by default (components._WEAK_CUES, plus rule typing from
+# a preposition frame alone, which is often wrong on names that are not data: "on V100", "on OpenAI")
+DEFAULT_CUES = ("default", "name shape", "list", "model family")
+
+_DIGIT = re.compile(r"\d")
+_ALPHA_RUNS = re.compile(r"[a-z]+")
+_SIZE = re.compile(r"\d(?:\.\d+)?[bmk]\b|\d+x\d+b\b")
+_FIRST_PERSON = {"we", "our", "us", "ours"}
+
+
+# ---------------------------------------------------------------- features
+
+
+def _shape(text: str, limit: int = 16) -> str:
+    """'Qwen2.5-7B' -> 'Xxdd.d-dX' (runs of more than two of a kind collapsed)."""
+    out = []
+    for ch in text[:limit]:
+        c = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if len(out) >= 2 and out[-1] == c and out[-2] == c:
+            continue
+        out.append(c)
+    return "".join(out)
+
+
+def _case(text: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "none"
+    if all(c.isupper() for c in letters):
+        return "upper"
+    if all(c.islower() for c in letters):
+        return "lower"
+    if text[:1].isupper() and not any(c.isupper() for c in text[1:]):
+        return "title"
+    if text[:1].isupper():
+        return "mixed-cap"
+    return "mixed"
+
+
+def _tok(t) -> str:
+    low = t.lower_
+    return "0" if _DIGIT.search(low) and not any(c.isalpha() for c in low) else low
+
+
+class _DocInfo:
+    """Per-doc token strings and sentence bounds, computed once per doc (Span.sent scans the whole
+    doc on every call in spaCy 3)."""
+
+    __slots__ = ("doc", "toks", "sent_lo", "sent_hi", "we")
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.toks = [_tok(t) for t in doc]
+        n = len(doc)
+        starts = [0] + [i for i in range(1, n) if doc[i].is_sent_start]
+        self.sent_lo = [0] * n
+        self.sent_hi = [n] * n
+        self.we = [False] * n
+        for k, lo in enumerate(starts):
+            hi = starts[k + 1] if k + 1 < len(starts) else n
+            we = any(w in _FIRST_PERSON for w in self.toks[lo:hi])
+            for i in range(lo, hi):
+                self.sent_lo[i] = lo
+                self.sent_hi[i] = hi
+                self.we[i] = we
+
+
+_last_info: list = [None]
+
+
+def _doc_info(doc) -> _DocInfo:
+    info = _last_info[0]
+    if info is None or info.doc is not doc:
+        info = _last_info[0] = _DocInfo(doc)
+    return info
+
+
+def span_features(doc, span, source: str, rule_type: EntityType | str, cue: str) -> list[str]:
+    """The feature strings of a candidate span (hashed into the model's weight rows)."""
+    info = _doc_info(doc)
+    toks = info.toks
+    text = span.text
+    low = text.lower()
+    rtype = rule_type.value if isinstance(rule_type, EntityType) else str(rule_type)
+    f = ["bias", f"src={source}", f"rule={rtype}", f"cue={cue}", f"cue*rule={cue}|{rtype}",
+         f"src*rule={source}|{rtype}", f"w={low}", f"shape={_shape(text)}", f"case={_case(text)}",
+         f"ntok={min(len(span), 4)}", f"len={min(len(text) // 3, 6)}"]
+    for k in (1, 2, 3, 4):
+        if len(low) > k:
+            f.append(f"p{k}={low[:k]}")
+            f.append(f"s{k}={low[-k:]}")
+    start, end = span.start, span.end
+    inner = toks[start:end]
+    f.extend(f"t={w}" for w in inner)
+    if len(inner) > 1:
+        f.append(f"last={inner[-1]}")
+    f.extend(f"a={run}" for run in _ALPHA_RUNS.findall(low))
+    if _DIGIT.search(text):
+        f.append("digit")
+        f.append(f"case+digit={_case(text)}")
+    if "-" in text:
+        f.append("hyphen")
+    if _SIZE.search(low):
+        f.append("size")
+    lo, hi = info.sent_lo[start], info.sent_hi[start]
+    left = [toks[i] if i >= lo else "<s>" for i in range(start - 1, start - 4, -1)]
+    right = [toks[i] if i < hi else "</s>" for i in range(end, end + 3)]
+    f.extend(f"L{k}={w}" for k, w in enumerate(left, 1))
+    f.extend(f"R{k}={w}" for k, w in enumerate(right, 1))
+    f.append(f"L1R1={left[0]}|{right[0]}")
+    f.append(f"L2L1={left[1]}|{left[0]}")
+    f.append(f"R1R2={right[0]}|{right[1]}")
+    f.extend(f"Lb={w}" for w in toks[max(lo, start - 6):start])
+    f.extend(f"Rb={w}" for w in toks[end:min(hi, end + 6)])
+    if left[0] == "(" and right[0] == ")":
+        f.append("in-parens")
+    if start == lo:
+        f.append("sent-start")
+    if info.we[start]:
+        f.append("we-sent")
+    f.append(f"freq={min(doc.text.count(text), 3)}")
+    return f
+
+
+def hash_features(feats: list[str], dim: int) -> list[int]:
+    mask = dim - 1
+    return [zlib.crc32(s.encode("utf-8")) & mask for s in feats]
+
+
+# ---------------------------------------------------------------- the model
+
+
+class SpanTyper:
+    """Linear span typer: `predict(doc, span, source, rule_type, cue)` for EntityFinder's hook."""
+
+    def __init__(self, weights, bias, *, classes=CLASSES, cues=DEFAULT_CUES, min_prob: float = 0.5,
+                 drop_prob: float = 0.5, meta: dict | None = None):
+        import numpy as np
+
+        self.W = np.asarray(weights, dtype=np.float32)
+        self.b = np.asarray(bias, dtype=np.float32)
+        self.dim = self.W.shape[0]
+        if self.dim & (self.dim - 1):
+            raise ValueError("the feature dimension must be a power of two")
+        self.classes = tuple(classes)
+        self.cues = frozenset(cues)
+        self.min_prob = float(min_prob)
+        self.drop_prob = float(drop_prob)
+        self.meta = dict(meta or {})
+
+    # -- scoring
+
+    def proba(self, feats: list[str]):
+        import numpy as np
+
+        idx = hash_features(feats, self.dim)
+        z = self.W[idx].sum(axis=0) + self.b
+        z = np.exp(z - z.max())
+        return z / z.sum()
+
+    def predict_label(self, doc, span, source: str, rule_type, cue: str = "default") -> tuple[str, float]:
+        p = self.proba(span_features(doc, span, source, rule_type, cue))
+        k = int(p.argmax())
+        return self.classes[k], float(p[k])
+
+    def predict(self, doc, span, source: str, rule_type: EntityType, cue: str = "default"):
+        """An EntityType to retype the candidate, None to keep the rule's type, False to drop it."""
+        label, p = self.predict_label(doc, span, source, rule_type, cue)
+        if label == "NONE":
+            return False if p >= self.drop_prob else None
+        if p < self.min_prob:
+            return None
+        if label == "Data":
+            if rule_type in (EntityType.DATASET, EntityType.BENCHMARK):
+                etype = rule_type
+            else:
+                etype = _data_role(span) or EntityType.BENCHMARK
+        else:
+            etype = EntityType(label)
+        return None if etype is rule_type else etype
+
+    # -- files
+
+    def save(self, path: str | Path) -> None:
+        """Write an .npz (a zip of .npy members) byte-for-byte deterministically."""
+        import io
+        import zipfile
+
+        import numpy as np
+
+        header = {"format": "kg-span-typer", "feature_version": FEATURE_VERSION, "classes": list(self.classes),
+                  "cues": sorted(self.cues), "min_prob": self.min_prob, "drop_prob": self.drop_prob, **self.meta}
+        members = {"W": self.W.astype(np.float16), "b": self.b.astype(np.float32),
+                   "header": np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)}
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, arr in members.items():
+                buf = io.BytesIO()
+                np.save(buf, arr, allow_pickle=False)
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, buf.getvalue(), compresslevel=9)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "SpanTyper":
+        import numpy as np
+
+        with np.load(path, allow_pickle=False) as z:
+            header = json.loads(bytes(z["header"]).decode("utf-8"))
+            W, b = z["W"], z["b"]
+        if header.get("format") != "kg-span-typer":
+            raise ValueError(f"{path}: not a span typer model")
+        if header.get("feature_version") != FEATURE_VERSION:
+            raise ValueError(f"{path}: feature version {header.get('feature_version')} != {FEATURE_VERSION}; "
+                             "retrain it with `make train-model`")
+        meta = {k: v for k, v in header.items()
+                if k not in ("format", "feature_version", "classes", "cues", "min_prob", "drop_prob")}
+        return cls(W, b, classes=header["classes"], cues=header["cues"], min_prob=header["min_prob"],
+                   drop_prob=header["drop_prob"], meta=meta)
+
+
+def _data_role(span) -> EntityType | None:
+    from kg.nlp.components import _data_role as role
+
+    return role(span)
+
+
+# ---------------------------------------------------------------- training
+
+
+def train(examples: list[list[str]], labels: list[str], *, sample_weight: list[float] | None = None,
+          dim: int = 1 << 18, epochs: int = 12, lr: float = 0.2, l2: float = 1e-5, batch: int = 32,
+          seed: int = 0, classes=CLASSES, **model_kw) -> SpanTyper:
+    """Fit the typer with mini-batch AdaGrad on the softmax loss (deterministic given `seed`).
+
+    `examples` are feature-string lists (`span_features`), `labels` class names from `classes`.
+    """
+    import numpy as np
+
+    k_of = {c: i for i, c in enumerate(classes)}
+    y = np.array([k_of[l] for l in labels], dtype=np.int64)
+    rows = [np.array(hash_features(f, dim), dtype=np.int64) for f in examples]
+    sw = np.ones(len(rows)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    K = len(classes)
+    W = np.zeros((dim, K))
+    b = np.zeros(K)
+    GW = np.full((dim, K), 1e-8)
+    Gb = np.full(K, 1e-8)
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(rows))
+        for s in range(0, len(order), batch):
+            ids = order[s:s + batch]
+            idx = np.concatenate([rows[i] for i in ids])
+            owner = np.repeat(np.arange(len(ids)), [len(rows[i]) for i in ids])
+            z = np.zeros((len(ids), K))
+            np.add.at(z, owner, W[idx])
+            z += b
+            z -= z.max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            g = p
+            g[np.arange(len(ids)), y[ids]] -= 1.0
+            g *= sw[ids, None] / len(ids)
+            uniq, inv = np.unique(idx, return_inverse=True)
+            gw = np.zeros((len(uniq), K))
+            np.add.at(gw, inv, g[owner])
+            gw += l2 * W[uniq]
+            GW[uniq] += gw * gw
+            W[uniq] -= lr * gw / np.sqrt(GW[uniq])
+            gb = g.sum(axis=0)
+            Gb += gb * gb
+            b -= lr * gb / np.sqrt(Gb)
+    return SpanTyper(W, b, classes=classes, **model_kw)
+
+
+# ---------------------------------------------------------------- loading
+
 
 def load_classifier(path: str | None = None):
-    return None
+    """The span typer at `path` (default: $KG_SPAN_TYPER, else kg/data/span_typer.npz), or None
+    when there is no model file (or KG_SPAN_TYPER is 'none'/'off'/'0'/'')."""
+    if path is None:
+        env = os.environ.get(ENV_VAR)
+        if env is not None:
+            if env.strip().lower() in ("", "none", "off", "0", "false"):
+                return None
+            path = env
+        else:
+            path = str(DEFAULT_PATH)
+    if not Path(path).is_file():
+        return None
+    return SpanTyper.load(path)
+
+
+__all__ = ["SpanTyper", "load_classifier", "span_features", "train", "CLASSES", "DEFAULT_PATH", "ENV_VAR"]

@@ -83,7 +83,8 @@ class EntityFinder:
     def __init__(self, nlp: Language, vocab: Vocabulary, classifier=None):
         self.vocab = vocab
         # optional statistical span typer (kg.nlp.classifier): consulted only where the rules'
-        # cues are weak; returns a type, or None for "not an entity"
+        # cues are weak (the cues in its `cues`); returns a type, None to keep the rule's type,
+        # or False for "not an entity"
         self.classifier = classifier
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -256,8 +257,8 @@ class EntityFinder:
         if entry is None and src == "coined" and len(sp) > 1 and all(t.is_lower or not t.is_alpha for t in sp[1:]):
             return None
         etype, cue = self._type(doc, sp, text, entry, long_form)
-        if self.classifier is not None and cue in _WEAK_CUES:
-            guess = self.classifier.predict(doc, sp, src, etype)
+        if self.classifier is not None and cue in getattr(self.classifier, "cues", _WEAK_CUES):
+            guess = self.classifier.predict(doc, sp, src, etype, cue)
             if guess is False:
                 return None
             if guess is not None:

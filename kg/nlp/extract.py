@@ -192,52 +192,81 @@ _IMPROVE = re.compile(r"^(?:improv\w*|gains?|boost\w*|outperform\w*|surpass\w*|i
 
 
 def _results(doc: Doc, cands: list[Candidate], entities: list[PaperEntity]) -> list[Result]:
-    by_text = {}
+    """Numbers the abstract reports for a system on a benchmark.
+
+    Per sentence: numbers with a unit (%, points) or an improvement cue ("+2.1", "by 3.4"), and the
+    benchmarks named there. Equal counts with "respectively" (or two parallel lists) are zipped;
+    one number over a list of benchmarks ("80% across A, B and C") applies to each; otherwise a
+    number goes with the next benchmark after it ("34.0% on MATH500") or the nearest before it.
+    """
+    by_key = {}
     for e in entities:
         for n in e.names:
-            by_text[name_key(n)] = e
-    proposed = next((e for e in entities if e.relation is Relation.PROPOSES and e.type is EntityType.METHOD or
-                     e.relation is Relation.PROPOSES and e.type is EntityType.MODEL), None)
-    out: list[Result] = []
+            by_key[name_key(n)] = e
+    proposed = next((e for e in entities if e.relation is Relation.PROPOSES
+                     and e.type in (EntityType.METHOD, EntityType.MODEL)), None)
     spans = []
     for c in cands:
         sp = doc.char_span(c.start, c.end, alignment_mode="expand")
-        ent = by_text.get(name_key(c.label)) or by_text.get(name_key(c.text))
+        ent = by_key.get(name_key(c.label)) or by_key.get(name_key(c.text))
         if sp is not None and ent is not None:
             spans.append((sp, ent))
+    out: list[Result] = []
     seen = set()
     for sent in doc.sents:
         in_sent = [(sp, e) for sp, e in spans if sp.start >= sent.start and sp.end <= sent.end]
         benches = [(sp, e) for sp, e in in_sent if e.type in (EntityType.BENCHMARK, EntityType.DATASET)]
         if not benches:
             continue
-        for i, tok in enumerate(doc[sent.start:sent.end], start=sent.start):
-            txt = tok.text
-            nxt = doc[i + 1].text if i + 1 < len(doc) else ""
-            if not _NUMBER.match(txt) or tok.i > 0 and doc[i - 1].text in ("(", "-") and nxt == ")":
-                continue
-            unit = "%" if txt.endswith("%") or nxt == "%" else ("points" if nxt.lower() in ("points", "pp", "pts") else None)
-            if unit is None:
-                continue
-            value = float(txt.rstrip("%"))
-            # the benchmark: the first after the number ("34.0% on MATH500"), else the nearest before
-            after = [b for b in benches if b[0].start > i and b[0].start - i <= 8]
-            before_b = [b for b in benches if b[0].end <= i and i - b[0].end <= 6]
-            bench = after[0] if after else (before_b[-1] if before_b else None)
-            if bench is None:
-                continue
-            window = doc[max(sent.start, i - 6):i]
-            improvement = txt.startswith("+") or any(_IMPROVE.match(t.text) for t in window)
+        nums = _numbers(doc, sent)
+        if not nums:
+            continue
+        pairs = []
+        respectively = any(t.lower_ == "respectively" for t in sent)
+        if len(nums) == len(benches) > 1 and (respectively or nums[-1][0] < benches[0][0].start or nums[0][0] > benches[-1][0].end):
+            pairs = list(zip(nums, benches))
+        elif len(nums) == 1 and len(benches) > 1 and all(b[0].start > nums[0][0] for b in benches):
+            pairs = [(nums[0], b) for b in benches]
+        else:
+            for num in nums:
+                i = num[0]
+                after = [b for b in benches if b[0].start > i and b[0].start - i <= 8]
+                before = [b for b in benches if b[0].end <= i and i - b[0].end <= 6]
+                bench = after[0] if after else (before[-1] if before else None)
+                if bench is not None:
+                    pairs.append((num, bench))
+        for (i, value, unit, improvement), (bsp, bench) in pairs:
             metric = "improvement" if improvement else next(
-                (t.text for t in doc[max(sent.start, i - 4):min(sent.end, i + 4)] if _METRICS.match(t.text)), "score")
+                (t.lower_ for t in doc[max(sent.start, i - 5):min(sent.end, i + 5)] if _METRICS.match(t.text)), "score")
             systems = [e for sp, e in in_sent if sp.end <= i and e.type in (EntityType.MODEL, EntityType.METHOD)
                        and e.relation is not Relation.COMPARES_WITH]
-            subject = systems[-1] if systems else proposed
+            subject = proposed if proposed is not None and (improvement or not systems) else (systems[-1] if systems else None)
             if subject is None:
                 continue
-            k = (subject.label, bench[1].label, metric, value)
-            if k in seen:
-                continue
-            seen.add(k)
-            out.append(Result(subject.label, bench[1].label, metric.lower(), value, unit, sent.start_char, sent.end_char))
+            k = (subject.label, bench.label, metric, value)
+            if k not in seen:
+                seen.add(k)
+                out.append(Result(subject.label, bench.label, metric, value, unit, sent.start_char, sent.end_char))
+    return out
+
+
+def _numbers(doc: Doc, sent: Span) -> list[tuple[int, float, str | None, bool]]:
+    """(token index, value, unit, is an improvement) for each reported number in the sentence."""
+    out = []
+    for i in range(sent.start, sent.end):
+        txt = doc[i].text
+        if not _NUMBER.match(txt):
+            continue
+        nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        prev = doc[i - 1].lower_ if i > sent.start else ""
+        if prev in ("(", "[") or nxt in ("b", "k", "m", "x", "×", "billion", "million", "times", "steps", "samples",
+                                        "examples", "tokens", "papers", "models", "tasks", "languages", "hours"):
+            continue
+        unit = "%" if txt.endswith("%") or nxt == "%" else ("points" if nxt in ("points", "pp", "pts", "point") else None)
+        window = doc[max(sent.start, i - 6):i]
+        improvement = txt.startswith("+") or any(_IMPROVE.match(t.text) for t in window)
+        if unit is None and not (improvement and "." in txt):
+            continue
+        value = float(txt.rstrip("%").lstrip("+"))
+        out.append((i, value, unit or ("%" if improvement else None), improvement))
     return out

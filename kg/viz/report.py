@@ -91,6 +91,7 @@ def render_report(g: nx.MultiDiGraph, *, title: str = "paper-kg report") -> str:
         over_time=over_time,
         results=results[:MAX_RESULT_ROWS],
         results_cut=max(0, len(results) - MAX_RESULT_ROWS),
+        top=TOP,
     )
 
 
@@ -173,14 +174,16 @@ def timeline(g: nx.MultiDiGraph, top: int = TIMELINE_ENTITIES) -> pd.DataFrame |
     mentions = Counter(e for p in period for e in links.get(p, ()))
     label = lambda n: text(g.nodes[n].get("label")) or str(n)  # noqa: E731
     chosen = sorted(mentions, key=lambda e: (-mentions[e], label(e), e))[:top]
-    index = sorted(set(period.values()))
-    frame = pd.DataFrame(0, index=index, columns=["all papers", *_unique([label(e) for e in chosen])])
+    columns = ["all papers", *_unique([label(e) for e in chosen])]
+    first, last = min(dates.values()), max(dates.values())
+    every = pd.period_range(first, last, freq={"D": "D", "M": "M", "Y": "Y"}[freq]).strftime(fmt)
+    counts = {when: [0] * len(columns) for when in every}  # empty periods stay on the axis
     for p, when in period.items():
-        frame.loc[when, "all papers"] += 1
-        for e, col in zip(chosen, frame.columns[1:]):
-            if e in links.get(p, ()):
-                frame.loc[when, col] += 1
-    return frame
+        row = counts[when]
+        row[0] += 1
+        for i, e in enumerate(chosen, 1):
+            row[i] += e in links.get(p, ())
+    return pd.DataFrame.from_dict(counts, orient="index", columns=columns)
 
 
 def results_table(g: nx.MultiDiGraph) -> list[dict]:
@@ -223,6 +226,7 @@ def _bar_svg(top: pd.DataFrame, kind: str) -> str:
 
 def _heatmap_svg(matrix: pd.DataFrame) -> str:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     rows, cols = matrix.shape
     fig = Figure(figsize=(max(4.5, 0.45 * cols + 2.8), max(2.5, 0.32 * rows + 1.6)))
@@ -238,7 +242,9 @@ def _heatmap_svg(matrix: pd.DataFrame) -> str:
             v = int(matrix.values[i, j])
             if v:
                 ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="white" if v > top / 2 else "#222")
-    fig.colorbar(im, ax=ax, label="papers with both", shrink=0.8)
+    bar = fig.colorbar(im, ax=ax, label="papers with both", shrink=0.8)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
     return _svg(fig, "heatmap")
 
 
@@ -274,6 +280,7 @@ def _svg(fig, name: str) -> str:
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.S)  # RDF creator block: noise
     _check_svg(svg)
     return svg
 

@@ -66,8 +66,13 @@
     view.edgeCount = edgesView.getIds().length;
     $("kg-summary").textContent = view.nodeCount + " nodes, " + view.edgeCount + " edges drawn";
   }
+  function keepPositions() {
+    // vis's storePositions() fails on a filtered view (it looks up nodes the view left out)
+    var pos = network.getPositions();
+    allNodes.update(Object.keys(pos).map(function (id) { return { id: id, x: pos[id].x, y: pos[id].y }; }));
+  }
   function refilter() {
-    network.storePositions();
+    keepPositions();
     computeVisibility();
     nodesView.refresh();
     edgesView.refresh();
@@ -167,7 +172,7 @@
 
   function entityPanel(id) {
     var i = info[id];
-    var parts = [el("h2", { text: i.label }), el("div", {}, [kindBadge(i.kind),
+    var parts = [el("h2", { text: i.label }), el("div", {}, [kindBadge(i.kind), " ",
       el("span", { cls: "kg-muted", text: str(i.paper_count) + " paper" + (i.paper_count === 1 ? "" : "s") })])];
     if (i.aliases && i.aliases.length) parts.push(facts([["Also called", i.aliases.join(", ")]]));
     var family = (outEdges[id] || []).filter(function (e) { return e.relation === "variantOf"; });
@@ -178,7 +183,7 @@
     parts.push(el("h3", { text: "Papers (" + fromPapers.length + ")" }));
     if (!fromPapers.length) parts.push(el("p", { cls: "kg-muted", text: "No paper on this page links to it." }));
     byRelation(fromPapers).forEach(function (g) {
-      parts.push(el("h3", { text: g[0] + " (" + g[1].length + ")" }));
+      parts.push(el("h4", { text: g[0] + " (" + g[1].length + ")" }));
       parts.push(el("ul", {}, g[1].map(function (e) {
         return el("li", {}, [nodeLink(e.from)].concat((e.evidence || []).map(evidenceQuote)));
       })));
@@ -204,9 +209,9 @@
     var toEntities = (outEdges[id] || []).filter(function (e) { return isEntity(nodeById[e.to].kind); });
     parts.push(el("h3", { text: "Entities (" + toEntities.length + ")" }));
     byRelation(toEntities).forEach(function (g) {
-      parts.push(el("h3", { text: g[0] + " (" + g[1].length + ")" }));
+      parts.push(el("h4", { text: g[0] + " (" + g[1].length + ")" }));
       parts.push(el("ul", {}, g[1].map(function (e) {
-        return el("li", {}, [kindBadge(info[e.to].kind), nodeLink(e.to)].concat((e.evidence || []).map(evidenceQuote)));
+        return el("li", {}, [kindBadge(info[e.to].kind), " ", nodeLink(e.to)].concat((e.evidence || []).map(evidenceQuote)));
       })));
     });
     var results = (outEdges[id] || []).filter(function (e) { return e.relation === "reportsResult"; });
@@ -281,7 +286,7 @@
   function listMatches() {
     var ids = search(searchBox.value).slice(0, 30);
     matches.replaceChildren.apply(matches, ids.map(function (id) {
-      var li = el("li", {}, [kindBadge(info[id].kind), nodeLink(id)]);
+      var li = el("li", {}, [kindBadge(info[id].kind), " ", nodeLink(id)]);
       if (!visible[id]) li.appendChild(el("span", { cls: "kg-muted", text: " (hidden)" }));
       return li;
     }));
@@ -351,7 +356,7 @@
     if (laidOut) return;
     laidOut = true;
     network.setOptions({ physics: { enabled: false } });
-    network.storePositions();
+    keepPositions();
     network.fit();
     loading.hidden = true;
     view.timings.layout = Math.round(performance.now() - tLayout);

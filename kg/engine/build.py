@@ -1,0 +1,324 @@
+"""`build_folder`: papers in, an output folder out, in bounded memory, on all cores.
+
+    read ──► phase 1 (map: extract, or reuse the cache) ──► reduce (canonicalise) ──►
+    phase 2 (map: triples, sorted per batch) ──► merge runs ──► graph.nt ──► store/
+
+Records are streamed in batches: memory is bounded by the batch size, the number of batches in
+flight and the entity table, not by the corpus. The outputs that need the whole graph in memory
+(Turtle, JSON-LD, GraphML, the HTML pages) are written from it while the corpus has at most
+`whole_graph_limit` papers; above that, GraphML and the pages are made from an aggregated
+subgraph (the most named entities and the papers that name most of them), Turtle and JSON-LD are
+skipped, and the summary says so. N-Triples and the store always hold the whole graph.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from kg.engine.cache import ExtractionCache, record_key
+from kg.engine.ntriples import merge_runs, nt_lines, write_run
+from kg.engine.phases import Batch, Extracted, cpu_count
+from kg.engine.version import pipeline_version
+from kg.errors import ConfigError
+from kg.export import FILES, atomic_write, parse_formats, staged_folder, write_format, write_rejects
+from kg.types import Paper, PaperExtraction, ReadReport
+
+ENGINES = ("local", "dask")
+DEFAULT_BATCH_SIZE = 1000
+#: Largest corpus whose whole graph goes to Turtle, JSON-LD, GraphML and the pages.
+WHOLE_GRAPH_LIMIT = 5000
+#: For larger corpora, the aggregated subgraph: this many entities and papers.
+VIEW_ENTITIES = 500
+VIEW_PAPERS = 1000
+_WHOLE_GRAPH_FORMATS = ("ttl", "jsonld", "graphml", "html", "report")
+_SKIPPED_WHEN_LARGE = ("ttl", "jsonld")
+
+
+@dataclass
+class BuildSummary:
+    """What a build did: counts, files written, what was cut or skipped, and where time went."""
+
+    out_dir: Path
+    papers: int = 0
+    entities: dict[str, int] = field(default_factory=dict)  # per type, in ENTITY_KINDS order
+    triples: int = 0
+    written: dict[str, Path] = field(default_factory=dict)  # format -> path
+    skipped: dict[str, str] = field(default_factory=dict)  # format -> why
+    view: dict | None = None  # the aggregated subgraph, when the corpus was too large for a whole one
+    cache_hits: int = 0
+    cache_misses: int = 0
+    engine: str = "local"
+    workers: int = 1
+    rejects: int = 0
+    duplicates_merged: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # phase -> wall time
+
+    @property
+    def entity_count(self) -> int:
+        return sum(self.entities.values())
+
+    def to_json(self) -> dict:
+        """The numbers that go to build.json (no timings: the file must be deterministic)."""
+        d = {"papers": self.papers, "entities": self.entity_count, "rejects": self.rejects,
+             "duplicates_merged": self.duplicates_merged}
+        if self.view:
+            d["view"] = self.view
+        if self.skipped:
+            d["skipped"] = self.skipped
+        return d
+
+
+def build_folder(
+    records: Iterable[Paper],
+    out_dir: str | Path,
+    *,
+    formats: str | Iterable[str] | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    n_process: int | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    cache: bool = True,
+    vocabulary_path: str | None = None,
+    report: ReadReport | None = None,
+    whole_graph_limit: int = WHOLE_GRAPH_LIMIT,
+    on_progress: Callable[[int], None] | None = None,
+) -> BuildSummary:
+    """Build the graph of `records` into the folder `out_dir`, streaming.
+
+    The folder is replaced as a set when the build is complete (`kg.export.staged_folder`);
+    its extraction cache (`out_dir/.cache/`) is kept and reused.
+
+    Args:
+        records: papers, e.g. `kg.ingest.read_papers(paths, report=report)` (read lazily).
+        out_dir: the output folder.
+        formats: outputs, as for `kg.export.parse_formats` (default all).
+        engine: "local" (worker processes on this machine) or "dask".
+        scheduler: the Dask scheduler address; None starts a LocalCluster.
+        n_process: worker processes (default: all cores); 1 runs everything in this process.
+        batch_size: papers per task; bounds memory and sets the grain of parallelism.
+        cache: reuse and update the extraction cache in `out_dir/.cache/`.
+        vocabulary_path: another vocabulary file for the pipeline (must be readable by workers).
+        report: where the reader records rejects; written to rejects.jsonl and counted.
+        whole_graph_limit: most papers for which Turtle, JSON-LD, GraphML and the pages hold
+            the whole graph.
+        on_progress: called with the number of papers of each batch as it is extracted.
+
+    Returns:
+        A BuildSummary.
+
+    Raises:
+        ConfigError: a bad option value.
+        MissingExtraError: engine="dask" without the `dask` extra.
+
+    >>> import tempfile
+    >>> s = build_folder([Paper("p1", "GRPO for Qwen3-8B", "We train Qwen3-8B with GRPO on MATH-500.")],
+    ...                  Path(tempfile.mkdtemp()) / "out", formats="nt,csv")
+    >>> s.papers, s.entity_count, sorted(s.written)
+    (1, 3, ['csv', 'nt'])
+    """
+    fmts = parse_formats(formats)
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise ConfigError("--scheduler needs --engine dask")
+    if batch_size < 1:
+        raise ConfigError(f"batch size must be at least 1, not {batch_size}")
+    if n_process is not None and n_process < 1:
+        raise ConfigError(f"number of processes must be at least 1, not {n_process}")
+    report = report if report is not None else ReadReport()
+    n_process = n_process or cpu_count()
+    out = Path(out_dir)
+    summary = BuildSummary(out_dir=out, engine=engine)
+    clock = _Clock(summary.seconds)
+    version = pipeline_version(vocabulary_path)
+
+    with staged_folder(out) as stage:
+        work = stage / ".work"
+        work.mkdir()
+        ex_cache = None
+        if cache:
+            out.mkdir(parents=True, exist_ok=True)  # the cache lives in the output folder
+            ex_cache = ExtractionCache(out, version)
+        runner = _engine(engine, work, n_process, scheduler, vocabulary_path)
+        try:
+            # ---- phase 1 and the reduce, streamed: extracted batches feed canonicalise directly
+            batches = _batches(records, batch_size, version, ex_cache)
+            views = _views(runner.extract(batches), ex_cache, summary, on_progress)
+            from kg.graph.canonical import canonicalise
+
+            table = canonicalise(views)
+            summary.workers = runner.workers_used
+            clock.lap("extract")
+
+            # ---- phase 2: per-batch sorted runs, merged into graph.nt
+            large = summary.papers > whole_graph_limit
+            want_view = large and any(f in fmts for f in ("graphml", "html", "report"))
+            focus = _focus(table, VIEW_ENTITIES) if want_view else frozenset()
+            runs, picks = [], []
+            if "nt" in fmts or "store" in fmts:
+                from kg.graph.rdf import entity_triples
+
+                runs.append(write_run(nt_lines(entity_triples(table)), work / "run-entities.nt"))
+                for out_, run in runner.triples(table, focus, VIEW_PAPERS if want_view else 0):
+                    if out_.lines:  # engines that hand lines back instead of writing the run
+                        write_run(out_.lines, run)
+                    runs.append(run)
+                    picks.extend((s, pid, out_.index, pos) for s, pid, pos in out_.picks)
+                clock.lap("triples")
+                nt_path = stage / FILES["nt"] if "nt" in fmts else work / "graph.nt"
+                summary.triples = merge_runs(runs, nt_path)
+                if "nt" in fmts:
+                    summary.written["nt"] = nt_path
+                clock.lap("merge")
+                if "store" in fmts:
+                    summary.written["store"] = _load_store(nt_path, stage / FILES["store"])
+                    clock.lap("store")
+            elif want_view:
+                for out_, _ in runner.triples(table, focus, VIEW_PAPERS):
+                    picks.extend((s, pid, out_.index, pos) for s, pid, pos in out_.picks)
+
+            # ---- the outputs that need whole records
+            _whole_graph_outputs(runner, table, report, fmts, stage, summary, large, picks, whole_graph_limit)
+            clock.lap("other outputs")
+        except BaseException:
+            runner.terminate()
+            raise
+        finally:
+            runner.close()
+            if ex_cache is not None:
+                summary.cache_hits, summary.cache_misses = ex_cache.hits, ex_cache.misses
+                ex_cache.close()
+        summary.rejects, summary.duplicates_merged = len(report.rejects), report.duplicates_merged
+        if report.rejects:
+            write_rejects(report.rejects, stage / "rejects.jsonl")
+        import json
+
+        atomic_write(stage / "build.json", json.dumps(summary.to_json(), indent=1, sort_keys=True) + "\n")
+        shutil.rmtree(work)
+    summary.written = {f: out / p.name for f, p in summary.written.items()}
+    clock.lap("swap")
+    return summary
+
+
+# ---------------------------------------------------------------- the steps
+
+
+def _engine(name: str, work: Path, n_process: int, scheduler: str | None, vocabulary_path: str | None):
+    if name == "dask":
+        from kg.engine.dask import DaskEngine
+
+        return DaskEngine(work, scheduler=scheduler, n_workers=n_process, vocabulary_path=vocabulary_path)
+    from kg.engine.local import LocalEngine
+
+    return LocalEngine(work, n_process=n_process, vocabulary_path=vocabulary_path)
+
+
+def _batches(records: Iterable[Paper], size: int, version: str, cache: ExtractionCache | None) -> Iterator[Batch]:
+    it = iter(records)
+    for i in range(1 << 62):
+        papers = list(islice(it, size))
+        if not papers:
+            return
+        keys = [record_key(p, version) for p in papers]
+        yield Batch(i, papers, keys, cache.get(keys) if cache is not None else {})
+
+
+def _views(extracted: Iterator[Extracted], cache: ExtractionCache | None, summary: BuildSummary,
+           on_progress) -> Iterator[PaperExtraction]:
+    for ex in extracted:
+        if cache is not None:
+            cache.put(ex.fresh)
+        summary.papers += ex.count
+        if on_progress:
+            on_progress(ex.count)
+        yield from ex.views
+
+
+def _focus(table, n: int) -> frozenset[str]:
+    """Keys of the `n` entities named by most papers (ties: by key), the core of the view."""
+    ranked = sorted(table.entities.values(), key=lambda e: (-len(e.papers), e.key))
+    return frozenset(e.key for e in ranked[:n])
+
+
+def _load_store(nt_path: Path, path: Path) -> Path:
+    """An Oxigraph store loaded from an N-Triples file, streamed from disk."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(path))
+    store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    return path
+
+
+def _whole_graph_outputs(runner, table, report, fmts, stage: Path, summary: BuildSummary, large: bool,
+                         picks: list, limit: int) -> None:
+    from kg.graph.model import KnowledgeGraph
+
+    for fmt in ("csv",):
+        if fmt in fmts:  # the entity table alone
+            g = KnowledgeGraph(extractions=[], table=table, report=report)
+            summary.written[fmt] = write_format(g, fmt, stage / FILES[fmt])
+    summary.entities = _entity_counts(table)
+    wanted = [f for f in fmts if f in _WHOLE_GRAPH_FORMATS]
+    if not wanted:
+        return
+    if not large:
+        g = KnowledgeGraph(extractions=list(runner.records()), table=table, report=report)
+        for fmt in wanted:
+            summary.written[fmt] = write_format(g, fmt, stage / FILES[fmt])
+        return
+    for fmt in wanted:
+        if fmt in _SKIPPED_WHEN_LARGE:
+            summary.skipped[fmt] = (f"{summary.papers} papers are more than the whole-graph limit ({limit}); "
+                                    f"graph.nt and store/ hold the whole graph")
+    rest = [f for f in wanted if f not in _SKIPPED_WHEN_LARGE]
+    if not rest:
+        return
+    chosen = sorted(picks)[:VIEW_PAPERS]
+    positions: dict[int, list[int]] = {}
+    for _, _, b, pos in sorted(chosen, key=lambda c: (c[2], c[3])):
+        positions.setdefault(b, []).append(pos)
+    sub_records = sorted(runner.records(positions), key=lambda ex: ex.paper.id)
+    sub = _subtable(table, {table.resolve(e.label).key for ex in sub_records for e in ex.entities
+                            if table.resolve(e.label) is not None} & _focus(table, VIEW_ENTITIES))
+    g = KnowledgeGraph(extractions=sub_records, table=sub, report=report)
+    for fmt in rest:
+        summary.written[fmt] = write_format(g, fmt, stage / FILES[fmt])
+    summary.view = {"papers": len(sub_records), "papers_total": summary.papers,
+                    "entities": len(sub), "entities_total": len(table), "formats": rest}
+
+
+def _subtable(table, keys: set[str]):
+    """The entity table cut to `keys` (names of other entities resolve to nothing)."""
+    from kg.graph.canonical import EntityTable
+
+    sub = EntityTable()
+    for k in sorted(keys):
+        e = table.entities[k]
+        sub.entities[k] = replace(e, family=e.family if e.family in keys else None)
+    sub.by_key = {n: k for n, k in table.by_key.items() if k in keys}
+    return sub
+
+
+def _entity_counts(table) -> dict[str, int]:
+    from kg.graph.stats import ENTITY_KINDS
+
+    c = Counter(e.type.value for e in table.entities.values())
+    return {k: c.get(k, 0) for k in ENTITY_KINDS}
+
+
+class _Clock:
+    def __init__(self, into: dict[str, float]):
+        self.into = into
+        self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = self.into.get(name, 0.0) + now - self.t
+        self.t = now

@@ -1,0 +1,123 @@
+"""The extraction cache: one record per distinct text, reused by later builds into the same folder.
+
+A record's key is the SHA-256 of the pipeline version and the paper's text (title and abstract,
+the only input extraction reads); the value is the record's entities and results as compressed
+JSON (the `PaperExtraction.to_dict` layout, without the paper). The paper itself is not stored: a
+hit is joined to the paper being built, so a corrected date or URL never needs re-extraction.
+
+The cache is an SQLite file in WAL mode: a build killed at any point leaves it readable, holding
+every batch committed before the kill. A cache written by another pipeline version is emptied when
+opened, so it never grows with stale records.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Iterable
+
+from kg.errors import ExportError
+from kg.types import Paper, PaperExtraction
+
+CACHE_DIR = ".cache"
+CACHE_FILE = "extractions.sqlite"
+_EMPTY_PAPER = {"id": "", "title": "", "abstract": ""}
+_MAX_PARAMS = 500  # keys per SELECT ... IN (...), below every SQLite version's limit
+
+
+def record_key(paper: Paper, version: str) -> str:
+    """The cache key of a paper's extraction under a pipeline version.
+
+    >>> record_key(Paper("a", "T", "x"), "v") == record_key(Paper("b", "T", "x", date="Sep 2"), "v")
+    True
+    """
+    h = hashlib.sha256(version.encode())
+    h.update(b"\0")
+    h.update(paper.text.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def encode(ex: PaperExtraction) -> bytes:
+    """The cached form of a record: its entities and results (not the paper)."""
+    d = {"entities": [asdict(e) for e in ex.entities], "results": [asdict(r) for r in ex.results]}
+    return zlib.compress(json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"), 1)
+
+
+def decode(blob: bytes, paper: Paper) -> PaperExtraction:
+    """The record of `paper` from its cached form."""
+    d = json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+    return replace(PaperExtraction.from_dict({"paper": _EMPTY_PAPER, **d}), paper=paper)
+
+
+class ExtractionCache:
+    """Cached extraction records of one output folder (`DIR/.cache/extractions.sqlite`).
+
+    >>> import tempfile
+    >>> c = ExtractionCache(Path(tempfile.mkdtemp()), "v1")
+    >>> c.put([("k", b"x")]); c.get(["k", "other"])
+    {'k': b'x'}
+    >>> c.close()
+    """
+
+    def __init__(self, folder: str | Path, version: str):
+        self.path = Path(folder) / CACHE_DIR / CACHE_FILE
+        self.version = version
+        self.hits = self.misses = 0
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS records (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID")
+            row = self.db.execute("SELECT v FROM meta WHERE k = 'version'").fetchone()
+            if row is None or row[0] != version:
+                with self._tx():
+                    self.db.execute("DELETE FROM records")
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (version,))
+        except sqlite3.Error as e:
+            raise ExportError(f"cannot open the extraction cache {self.path}: {e}; "
+                              f"delete {self.path.parent} or build with --no-cache") from e
+
+    def _tx(self):
+        db = self.db
+
+        class _Tx:
+            def __enter__(self):
+                db.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self, exc_type, *_):
+                db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+        return _Tx()
+
+    def get(self, keys: list[str]) -> dict[str, bytes]:
+        """{key: cached value} for the keys that are cached."""
+        out: dict[str, bytes] = {}
+        for i in range(0, len(keys), _MAX_PARAMS):
+            chunk = keys[i:i + _MAX_PARAMS]
+            q = f"SELECT key, value FROM records WHERE key IN ({','.join('?' * len(chunk))})"
+            out.update(self.db.execute(q, chunk).fetchall())
+        self.hits += len(out)
+        self.misses += len(keys) - len(out)
+        return out
+
+    def put(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store records; one transaction, so a kill keeps all of them or none."""
+        items = list(items)
+        if items:
+            with self._tx():
+                self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)", items)
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close (the folder then holds one file)."""
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.db.close()

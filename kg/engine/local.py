@@ -1,0 +1,159 @@
+"""The local engine: phase 1 and phase 2 on a pool of worker processes, records spilled to disk.
+
+Each worker builds the pipeline once and runs `nlp` + `extract_doc` itself (spaCy's `n_process`
+does not carry our custom Doc attributes across processes). A batch's records go to a pickle file
+in the build's work folder; only their reduce views travel back. Phase 2 workers read those files
+and the pickled entity table, and write each batch's sorted N-Triples as a run file. A corpus of one
+batch runs in this process: starting workers would cost more than it saves.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import pickle
+from collections import deque
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kg.engine.ntriples import write_run
+from kg.engine.phases import Batch, Extracted, Triples, extract_batch, summarise, triples_batch
+
+_TABLES: dict[str, object] = {}
+
+
+def _dump(obj, path: Path) -> None:
+    with open(path, "wb") as f:
+        pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: Path):
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def extract_task(batch: Batch, vocabulary_path: str | None, spill: Path) -> Extracted:
+    """Worker entry point of phase 1: extract, spill the records, hand back their summary."""
+    records = extract_batch(batch, vocabulary_path)
+    _dump(records, spill)
+    return summarise(batch, records)
+
+
+def triples_task(index: int, spill: Path, table_path: Path, run: Path, focus: frozenset[str],
+                 max_picks: int) -> Triples:
+    """Worker entry point of phase 2: a batch's records to a sorted run file."""
+    table = _TABLES.get(str(table_path))
+    if table is None:
+        _TABLES.clear()
+        table = _TABLES[str(table_path)] = _load(table_path)
+    out = triples_batch(index, _load(spill), table, focus, max_picks)
+    write_run(out.lines, run)
+    out.count, out.lines = len(out.lines), []
+    return out
+
+
+def _context():
+    # forkserver: workers fork from a clean server process that has imported spaCy and kg once,
+    # so they start fast and never inherit the parent's threads (progress bars, sqlite)
+    methods = mp.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["kg.engine.local", "kg.nlp.extract"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+class LocalEngine:
+    """Runs the phases in `n_process` worker processes (or in this process when 1)."""
+
+    name = "local"
+
+    def __init__(self, work: Path, *, n_process: int, vocabulary_path: str | None = None):
+        self.work = Path(work)
+        self.n_process = max(1, n_process)
+        self.vocabulary_path = vocabulary_path
+        self.pool = None
+        self.spills: list[Path] = []
+        self.workers_used = 1
+
+    # -- phase 1
+
+    def extract(self, batches: Iterable[Batch]) -> Iterator[Extracted]:
+        """Extract batches in order; at most 2 per worker are in flight, so memory stays bounded."""
+        it = iter(batches)
+        first = next(it, None)
+        if first is None:
+            return
+        second = next(it, None)
+        head = (first,) if second is None else (first, second)
+        if second is None or self.n_process == 1:
+            for b in _chain(head, it):
+                yield extract_task(b, self.vocabulary_path, self._spill(b.index))
+            return
+        self._start()
+        pending: deque = deque()
+        window = 2 * self.n_process
+        for b in _chain(head, it):
+            pending.append(self.pool.apply_async(extract_task, (b, self.vocabulary_path, self._spill(b.index))))
+            while len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def _spill(self, index: int) -> Path:
+        p = self.work / f"records-{index:06d}.pkl"
+        if index == len(self.spills):
+            self.spills.append(p)
+        return p
+
+    def _start(self) -> None:
+        if self.pool is None:
+            self.pool = _context().Pool(self.n_process)
+            self.workers_used = self.n_process
+
+    # -- phase 2
+
+    def triples(self, table, focus: frozenset[str] = frozenset(), max_picks: int = 0) -> Iterator[tuple[Triples, Path]]:
+        """Phase 2 over every extracted batch, in any order: (summary, run file) per batch."""
+        table_path = self.work / "table.pkl"
+        _dump(table, table_path)
+        args = [(i, s, table_path, self.work / f"run-{i:06d}.nt", focus, max_picks) for i, s in enumerate(self.spills)]
+        if self.pool is None:
+            for a in args:
+                yield triples_task(*a), a[3]
+            return
+        runs = {a[0]: a[3] for a in args}
+        for out in self.pool.imap_unordered(_star_triples, args):
+            yield out, runs[out.index]
+
+    # -- whole records, for the outputs that need them
+
+    def records(self, positions: dict[int, list[int]] | None = None) -> Iterator:
+        """Every record in input order, or only those at {batch: [position, ...]}."""
+        for i, s in enumerate(self.spills):
+            if positions is not None and i not in positions:
+                continue
+            recs = _load(s)
+            if positions is None:
+                yield from recs
+            else:
+                yield from (recs[p] for p in positions[i])
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+    def terminate(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _star_triples(args) -> Triples:
+    return triples_task(*args)
+
+
+def _chain(head, tail):
+    yield from head
+    yield from tail

@@ -1,0 +1,101 @@
+"""Sorted N-Triples at any size: serialise triples to lines exactly as rdflib does, sort them in
+batches, write each batch as a sorted run, and merge the runs into one file.
+
+The result is byte-identical to `kg.export.ntriples` (rdflib's serialiser, sorted, unique lines)
+without ever holding the whole graph: memory is bounded by the largest batch.
+"""
+from __future__ import annotations
+
+import heapq
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from rdflib import Literal, URIRef
+from rdflib.plugins.serializers.nt import _nt_row, _quoteLiteral
+
+_BUFFER = 1 << 20
+
+
+def nt_lines(triples: Iterable[tuple]) -> list[str]:
+    """Sorted, unique N-Triples lines (each ending in a newline) of `triples`.
+
+    >>> from rdflib import Literal, URIRef
+    >>> nt_lines([(URIRef("http://x/b"), URIRef("http://x/p"), Literal("q")),
+    ...           (URIRef("http://x/a"), URIRef("http://x/p"), URIRef("http://x/b"))] * 2)
+    ['<http://x/a> <http://x/p> <http://x/b> .\\n', '<http://x/b> <http://x/p> "q" .\\n']
+    """
+    # IRIs repeat a lot (predicates, classes, entities): serialise each once; the rest is
+    # rdflib's own row format (`_nt_row`), so the bytes are the same as the in-memory path's
+    n3: dict = {}
+    lines = set()
+    add = lines.add
+    for s, p, o in triples:
+        if type(s) is not URIRef or type(p) is not URIRef:
+            add(_nt_row((s, p, o)))
+            continue
+        ss = n3.get(s)
+        if ss is None:
+            ss = n3[s] = s.n3()
+        ps = n3.get(p)
+        if ps is None:
+            ps = n3[p] = p.n3()
+        if type(o) is URIRef:
+            os_ = n3.get(o)
+            if os_ is None:
+                os_ = n3[o] = o.n3()
+        elif isinstance(o, Literal):
+            os_ = _quoteLiteral(o)
+        else:
+            add(_nt_row((s, p, o)))
+            continue
+        add(f"{ss} {ps} {os_} .\n")
+    return sorted(lines)
+
+
+def write_run(lines: list[str], path: Path) -> Path:
+    """Write sorted lines to a run file."""
+    with open(path, "w", encoding="utf-8", newline="", buffering=_BUFFER) as f:
+        f.writelines(lines)
+    return path
+
+
+def _read(path: Path) -> Iterator[str]:
+    # newline="" keeps a line's bytes as written; only "\n" ends a line in our files
+    with open(path, encoding="utf-8", newline="\n", buffering=_BUFFER) as f:
+        yield from f
+
+
+def merge_runs(runs: list[Path], out: Path, fanin: int = 64) -> int:
+    """Merge sorted runs into one sorted file of unique lines (fsynced); returns the line count.
+
+    More than `fanin` runs are merged in rounds, so open files stay few."""
+    runs = list(runs)
+    round_ = 0
+    while len(runs) > fanin:
+        merged = []
+        for i in range(0, len(runs), fanin):
+            part = out.with_name(f"{out.name}.merge{round_}-{i}")
+            _merge(runs[i:i + fanin], part, fsync=False)
+            for r in runs[i:i + fanin]:
+                r.unlink()
+            merged.append(part)
+        runs = merged
+        round_ += 1
+    return _merge(runs, out, fsync=True)
+
+
+def _merge(runs: list[Path], out: Path, fsync: bool) -> int:
+    n = 0
+    prev = None
+    with open(out, "w", encoding="utf-8", newline="", buffering=_BUFFER) as f:
+        write = f.write
+        for line in heapq.merge(*(_read(r) for r in runs)):
+            if line != prev:
+                write(line)
+                n += 1
+                prev = line
+        f.flush()
+        if fsync:
+            os.fsync(f.fileno())
+    return n
