@@ -12,8 +12,6 @@ import click
 
 from kg.errors import KgError
 
-PROGRESS_THRESHOLD = 200
-
 
 class _Group(click.Group):
     """Turns library errors into one readable line and exit status 2, never a traceback."""
@@ -46,13 +44,31 @@ def cli():
 @click.option("--sample", is_flag=True, help="Build the bundled sample (Daily Papers of 2 September, 90 abstracts).")
 @click.option("--strict", is_flag=True, help="Stop at the first bad input record (exit 2).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(inputs, out_dir, in_format, formats, sample, strict, quiet):
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run extraction in worker processes here, or on a Dask cluster (needs paper-kg[dask]).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
+@click.option("--n-process", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Papers per task: bounds memory, sets the grain of parallelism.")
+@click.option("--no-cache", is_flag=True, help="Neither reuse nor update the extraction cache in OUTPUT/.cache/.")
+@click.option("--whole-graph-limit", type=click.IntRange(min=0), default=5000, show_default=True,
+              help="Above this many papers, graph.graphml/html/report show the most named entities only "
+                   "and graph.ttl/jsonld are skipped (graph.nt and store/ always hold everything).")
+def build(inputs, out_dir, in_format, formats, sample, strict, quiet, engine, scheduler, n_process, batch_size,
+          no_cache, whole_graph_limit):
     """Build a knowledge graph from paper abstracts.
+
+    Papers are streamed in batches through all cores; building into an earlier output folder
+    reuses the extraction of every unchanged abstract. The folder is replaced as a whole once
+    the build is complete.
 
     Example: kg build papers.jsonl -o output
     """
-    from kg.build import build as build_graph
-    from kg.export import parse_formats, write_outputs
+    from itertools import chain
+
+    from kg.engine import build_folder
+    from kg.export import FILES, parse_formats
     from kg.ingest import read_papers, sample_path
     from kg.types import ReadReport
 
@@ -63,32 +79,32 @@ def build(inputs, out_dir, in_format, formats, sample, strict, quiet):
     if not paths:
         raise click.UsageError("give at least one INPUT file, or --sample")
     report = ReadReport()
-    papers = list(read_papers(paths, format=in_format, report=report, strict=strict))
-    if not papers:
+    papers = read_papers(paths, format=in_format, report=report, strict=strict)
+    first = next(papers, None)
+    if first is None:
         _print_rejects(report, quiet)
         click.echo("Error: no paper could be read from the input", err=True)
         sys.exit(1)
-    if len(papers) > PROGRESS_THRESHOLD and not quiet:
-        from rich.progress import Progress
+    from rich.console import Console
+    from rich.progress import Progress
 
-        with Progress(transient=True) as bar:
-            task = bar.add_task("extracting", total=len(papers))
-            g = build_graph(papers, report=report, on_paper=lambda: bar.advance(task))
-    else:
-        g = build_graph(papers, report=report)
-    written = write_outputs(g, out_dir, fmts)
-    rejects_path = Path(out_dir) / "rejects.jsonl"
-    if report.rejects:
-        from kg.export import write_rejects
-
-        write_rejects(report.rejects, rejects_path)
-    elif rejects_path.exists():
-        rejects_path.unlink()  # a stale list from an earlier build would mislead
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=quiet or not console.is_terminal) as bar:
+        task = bar.add_task("extracting", total=None)
+        s = build_folder(chain([first], papers), out_dir, formats=fmts, engine=engine, scheduler=scheduler,
+                         n_process=n_process, batch_size=batch_size, cache=not no_cache, report=report,
+                         whole_graph_limit=whole_graph_limit, on_progress=lambda n: bar.advance(task, n))
     if not quiet:
-        s = g.stats()
-        ents = ", ".join(f"{v} {k}" for k, v in s["entities"].items())
-        click.echo(f"{s['papers']} papers, {len(g.table)} entities ({ents}) -> {out_dir}/")
-        click.echo("wrote " + ", ".join(p.name for p in written.values()))
+        ents = ", ".join(f"{v} {k}" for k, v in s.entities.items())
+        click.echo(f"{s.papers} papers, {s.entity_count} entities ({ents}) -> {out_dir}/")
+        click.echo("wrote " + ", ".join(p.name for p in s.written.values()))
+        if s.view:
+            click.echo(f"{', '.join(FILES[f] for f in s.view['formats'])} show the {s.view['entities']} most named "
+                       f"entities and {s.view['papers']} of {s.view['papers_total']} papers")
+        for fmt, why in s.skipped.items():
+            click.echo(f"skipped {FILES[fmt]}: {why}")
+        if s.cache_hits:
+            click.echo(f"reused {s.cache_hits} cached extraction(s), extracted {s.cache_misses}")
         _print_rejects(report, quiet)
 
 
@@ -104,19 +120,42 @@ def _print_rejects(report, quiet):
 
 
 @cli.command()
-@click.argument("build_dir", type=click.Path(path_type=Path))
+@click.argument("build_dir", required=False, type=click.Path(path_type=Path))
 @click.argument("sparql", required=False)
+@click.option("--name", "name", default=None, help="Run a named query from ontology/queries/ (see --list).")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A named query's parameter: a name or alias, or <IRI>; repeatable.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--format", "out_format", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def query(build_dir, sparql, out_format):
-    """Run a SPARQL query on a build folder (prefixes kg:, kgr:, dcterms:, skos:, rdfs: ... are predeclared).
+def query(build_dir, sparql, name, params, list_queries, out_format):
+    """Run a SPARQL query, or a named query, on a build folder (prefixes kg:, kgr:, dcterms:, skos:, rdfs: ... are predeclared).
 
-    Example: kg query output 'SELECT ?l WHERE { ?e a kg:Benchmark ; rdfs:label ?l }'
+    Example: kg query output --name model-on-benchmark --param model=Qwen3-8B --param benchmark=MATH-500
     """
-    from kg.store import query as run_query
+    from kg import store
 
-    if not sparql:
-        raise click.UsageError("give a SPARQL query")
-    res = run_query(build_dir, sparql)
+    if list_queries:
+        rows = [[q.name, ", ".join(q.params), q.description] for q in store.list_queries()]
+        _render(["name", "params", "description"], rows, out_format)
+        return
+    if build_dir is None:
+        raise click.UsageError("give a build folder (or --list)")
+    if name:
+        if sparql:
+            raise click.UsageError("give either a SPARQL query or --name, not both")
+        kv = {}
+        for p in params:
+            k, sep, v = p.partition("=")
+            if not sep or not k.strip():
+                raise click.UsageError(f"--param takes KEY=VALUE, got {p!r}")
+            kv[k.strip()] = v
+        res = store.named_query(build_dir, name, kv)
+    else:
+        if params:
+            raise click.UsageError("--param goes with --name")
+        if not sparql:
+            raise click.UsageError("give a SPARQL query, or --name NAME (see --list)")
+        res = store.query(build_dir, sparql)
     _render(res.columns, res.rows, out_format)
 
 
@@ -160,6 +199,65 @@ def stats(build_dir, top, as_json):
     click.echo("edges: " + ", ".join(f"{k} {v}" for k, v in s["edges"].items()))
     click.echo(f"results: {s['results']}")
     _render(["entity", "type", "papers"], [[e["label"], e["type"], e["papers"]] for e in s["top_entities"]], "table")
+
+
+@cli.command()
+@click.argument("build_dir", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the endpoint (it has no authentication).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
+              help="Rows (or triples) per response; longer answers are cut and say so in X-SPARQL-MaxRows.")
+@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1), help="Largest POST body in bytes (413 above).")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow browser pages from ORIGIN to query (repeatable). Off by default.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
+def serve(build_dir, host, port, timeout, max_rows, max_body, cors, workers):
+    """Serve a build folder as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
+
+    Example: kg serve output --port 7878
+    """
+    from kg.serve import ServeSettings, is_loopback, serve as run_server
+
+    settings = ServeSettings(host=host, port=port, timeout=timeout, max_rows=max_rows, max_body=max_body,
+                             cors=tuple(cors), workers=workers)
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach it can query this graph", err=True)
+    click.echo(f"serving {build_dir} at http://{host}:{port}/sparql (query page at /); Ctrl-C stops", err=True)
+    run_server(build_dir, settings)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--limit", default=20, show_default=True, help="How many violations to print.")
+def validate(path, limit):
+    """Check a build folder or a graph file against the SHACL shapes (ontology/shapes.ttl); exit 1 on violations.
+
+    Example: kg validate output
+    """
+    from kg.validate import validate as run_validate
+
+    report = run_validate(path)
+    click.echo(report.summary(limit=limit))
+    if not report.conforms:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("build_dir", type=click.Path(path_type=Path))
+@click.option("--to", "target", type=click.Choice(["neo4j"]), required=True, help="What to export for.")
+@click.argument("out_dir", type=click.Path(path_type=Path))
+def export(build_dir, target, out_dir):
+    """Export a build for a graph database: neo4j-admin import CSVs, load.cypher (LOAD CSV) and import.sh.
+
+    Example: kg export output --to neo4j neo4j-import
+    """
+    from kg.neo4j import export_neo4j
+
+    res = export_neo4j(build_dir, out_dir)
+    nodes = ", ".join(f"{n} {k}" for k, n in res.nodes.items())
+    click.echo(f"{sum(res.nodes.values())} nodes ({nodes}), {sum(res.relationships.values())} relationships -> {out_dir}/")
+    click.echo(f"load with: {out_dir}/import.sh (neo4j-admin), or cypher-shell -f {out_dir}/load.cypher")
 
 
 def main():

@@ -225,6 +225,24 @@ _TOKENS = re.compile(
 )
 
 
+# the keyword, not part of a variable (?service) or a local name (ex:service). "service:x" counts:
+# Oxigraph reads "SERVICE:e { }" in a pattern as SERVICE plus the IRI :e
+_SERVICE = re.compile(r"(?i)(?<![\w:?$/\\.-])service(?![\w-])")
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether a query has a SERVICE clause (a federated call to another endpoint), strings, IRIs and
+    comments aside.
+
+    >>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service WHERE { ?service rdfs:label "SERVICE" } # service')
+    False
+    """
+    code = _TOKENS.sub(lambda m: " <> " if m.group("skip") else m.group(0), sparql)
+    return _SERVICE.search(code) is not None
+
+
 def render_query(q: NamedQuery, params: dict[str, str] | None = None) -> str:
     """The query text with each parameter variable replaced by its value as an RDF term.
 

@@ -30,7 +30,8 @@ P, U, E, C, N = Relation.PROPOSES, Relation.USES, Relation.EVALUATES_ON, Relatio
 PAPERS = [
     Paper("p1", "FooBar: Search-Guided Reasoning",
           "We propose FooBar, a search framework for math reasoning. We fine-tune Qwen3-8B with GRPO. "
-          "On MATH-500 FooBar reaches 71.2% accuracy and on GSM8K it reaches 88.5% accuracy."),
+          "On MATH-500 FooBar reaches 71.2% accuracy and on GSM8K it reaches 88.5% accuracy.",
+          date="2025-09-02", url="https://example.org/papers/p1", authors=("Ada Lovelace", "Alan Turing")),
     Paper("p2", "Scaling chain-of-thought",
           "We study chain-of-thought (CoT) prompting with Qwen3-8B and compare it with GRPO. "
           "On MATH-500 Qwen3-8B with CoT reaches 64.0% accuracy."),

@@ -322,3 +322,38 @@ def test_hostile_report_runs_no_script(tab, pages):
     assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
     assert PAYLOADS[0] in page.locator("#results").inner_text()
     tab.assert_clean()
+
+
+# ---- the bundled sample, built end to end (the "done when") ----
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    import kg
+    from kg.ingest import read_papers, sample_path
+
+    g = kg.build(read_papers([sample_path()])).nx
+    out = tmp_path_factory.mktemp("bundled")
+    write_graph_html(g, out / "graph.html")
+    write_report_html(g, out / "report.html")
+    return out, g
+
+
+def test_bundled_sample_graph_page(tab, bundled):
+    out, g = bundled
+    page = tab.open(out / "graph.html")
+    view = tab.view()
+    assert (view["nodeCount"], view["edgeCount"]) == (g.number_of_nodes(), g.number_of_edges())
+    assert view["readyMs"] < READY_LIMIT_MS
+    record_timing("bundled sample (90 abstracts)", view)
+    page.screenshot(path=str(OUTPUT / "sample-graph.png"))
+    tab.assert_clean()
+
+
+def test_bundled_sample_report_page(tab, bundled):
+    out, _ = bundled
+    page = tab.open(out / "report.html", wait=False)
+    page.wait_for_load_state("load")
+    for section in ("#top-methods", "#top-models", "#top-datasets", "#top-benchmarks", "#cooccurrence"):
+        assert page.locator(f"{section} svg").count() == 1, section
+    page.screenshot(path=str(OUTPUT / "sample-report.png"), full_page=True)
+    tab.assert_clean()

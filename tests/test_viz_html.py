@@ -231,7 +231,7 @@ def test_empty_graph_writes_pages(tmp_path):
     assert out["nodes"] == out["edges"] == 0 and Page(html).data()["nodes"] == []
     write_report_html(nx.MultiDiGraph(), tmp_path / "report.html")
     report = (tmp_path / "report.html").read_text("utf-8")
-    assert "No methods in this graph." in report and "No paper carries a date." in report
+    assert "No methods in this graph." in report and "No paper carries a date with a year." in report
 
 
 def test_unknown_kinds_and_odd_values_do_not_break_the_page(tmp_path):
@@ -316,7 +316,7 @@ def test_report_without_dates_or_results(tmp_path):
             g.remove_node(n)
     write_report_html(g, tmp_path / "report.html")
     html = (tmp_path / "report.html").read_text("utf-8")
-    assert "No paper carries a date." in html and "No results were extracted." in html
+    assert "No paper carries a date with a year." in html and "No results were extracted." in html
     assert html.count("<svg") == 5
 
 
@@ -342,6 +342,7 @@ def test_dates_in_many_shapes():
     assert str(parse("2025").date()) == "2025-01-01"
     assert str(parse("Sep 2, 2025").date()) == "2025-09-02"
     assert parse("2025-13-40") is None and parse("soon") is None and parse(None) is None
+    assert parse("Sep 2") is None  # Daily Papers dates carry no year
 
 
 @pytest.mark.parametrize("module", [kg.viz.escape, kg.viz.explorer, kg.viz.report, kg.viz.style, kg.viz.subgraph])
@@ -379,3 +380,8 @@ def test_pages_from_a_real_knowledge_graph(tmp_path):
     write_report_html(g, tmp_path / "report.html")
     report = (tmp_path / "report.html").read_text("utf-8")
     assert "87.2 %" in report and report.count("<svg") >= 4
+
+
+def test_report_rejects_a_non_graph(tmp_path):
+    with pytest.raises(ConfigError, match="MultiDiGraph"):
+        write_report_html({"not": "a graph"}, tmp_path / "report.html")

@@ -165,7 +165,7 @@ def build_folder(
 
                 runs.append(write_run(nt_lines(entity_triples(table)), work / "run-entities.nt"))
                 for out_, run in runner.triples(table, focus, VIEW_PAPERS if want_view else 0):
-                    if out_.lines:  # engines that hand lines back instead of writing the run
+                    if not run.exists():  # engines that hand lines back instead of writing the run
                         write_run(out_.lines, run)
                     runs.append(run)
                     picks.extend((s, pid, out_.index, pos) for s, pid, pos in out_.picks)
@@ -200,8 +200,8 @@ def build_folder(
 
         atomic_write(stage / "build.json", json.dumps(summary.to_json(), indent=1, sort_keys=True) + "\n")
         shutil.rmtree(work)
-    summary.written = {f: out / p.name for f, p in summary.written.items()}
-    clock.lap("swap")
+    summary.written = {f: out / summary.written[f].name for f in fmts if f in summary.written}
+    clock.lap("finish")
     return summary
 
 

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import zlib
+from bisect import bisect_right
 from pathlib import Path
 
 from kg.types import EntityType
@@ -39,8 +40,23 @@ DEFAULT_CUES = ("default", "name shape", "list", "model family")
 
 _DIGIT = re.compile(r"\d")
 _ALPHA_RUNS = re.compile(r"[a-z]+")
+_EXTRA = os.environ.get("KG_ST_EXTRA", "1") == "1"
+_KIND_WORDS = {}
+for _w in ("benchmark", "benchmarks", "suite", "leaderboard", "evaluation", "evaluate", "evaluated", "test",
+           "accuracy", "score", "scores", "results"):
+    _KIND_WORDS[_w] = "eval"
+for _w in ("dataset", "datasets", "corpus", "corpora", "data", "collection", "samples", "examples", "images",
+           "sentences", "documents", "annotated", "split", "training"):
+    _KIND_WORDS[_w] = "data"
+for _w in ("model", "models", "network", "networks", "architecture", "transformer", "encoder", "decoder",
+           "pretrained", "pre-trained", "fine-tuned", "finetuned", "parameters", "layers", "baseline", "baselines",
+           "outperforms", "checkpoint", "trained"):
+    _KIND_WORDS[_w] = "model"
+for _w in ("method", "methods", "algorithm", "approach", "technique", "objective", "loss", "framework",
+           "optimization", "procedure", "strategy"):
+    _KIND_WORDS[_w] = "method"
 _SIZE = re.compile(r"\d(?:\.\d+)?[bmk]\b|\d+x\d+b\b")
-_FIRST_PERSON = {"we", "our", "us", "ours"}
+_FIRST_PERSON_RE = re.compile(r"\b(?:[Ww]e|[Oo]urs?|us)\b")
 
 
 # ---------------------------------------------------------------- features
@@ -78,26 +94,38 @@ def _tok(t) -> str:
 
 
 class _DocInfo:
-    """Per-doc token strings and sentence bounds, computed once per doc (Span.sent scans the whole
-    doc on every call in spaCy 3)."""
+    """Per-doc text, sentence starts and token strings, computed once per doc and lazily (in spaCy 3,
+    Doc.text and Span.sent walk the whole doc on every access)."""
 
-    __slots__ = ("doc", "toks", "sent_lo", "sent_hi", "we")
+    __slots__ = ("doc", "text", "starts", "toks", "we")
 
     def __init__(self, doc):
         self.doc = doc
-        self.toks = [_tok(t) for t in doc]
-        n = len(doc)
-        starts = [0] + [i for i in range(1, n) if doc[i].is_sent_start]
-        self.sent_lo = [0] * n
-        self.sent_hi = [n] * n
-        self.we = [False] * n
-        for k, lo in enumerate(starts):
-            hi = starts[k + 1] if k + 1 < len(starts) else n
-            we = any(w in _FIRST_PERSON for w in self.toks[lo:hi])
-            for i in range(lo, hi):
-                self.sent_lo[i] = lo
-                self.sent_hi[i] = hi
-                self.we[i] = we
+        self.text = doc.text
+        arr = doc.to_array("SENT_START")
+        self.starts = [0] + [int(i) for i in (arr[1:] == 1).nonzero()[0] + 1]
+        self.toks: dict[int, str] = {}
+        self.we: dict[int, bool] = {}
+
+    def tok(self, i: int) -> str:
+        w = self.toks.get(i)
+        if w is None:
+            w = self.toks[i] = _tok(self.doc[i])
+        return w
+
+    def sent(self, i: int) -> tuple[int, int]:
+        k = bisect_right(self.starts, i) - 1
+        lo = self.starts[k]
+        hi = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.doc)
+        return lo, hi
+
+    def first_person(self, lo: int, hi: int) -> bool:
+        we = self.we.get(lo)
+        if we is None:
+            doc = self.doc
+            end = doc[hi - 1].idx + len(doc[hi - 1]) if hi > lo else doc[lo].idx
+            we = self.we[lo] = bool(_FIRST_PERSON_RE.search(self.text, doc[lo].idx, end))
+        return we
 
 
 _last_info: list = [None]
@@ -113,7 +141,7 @@ def _doc_info(doc) -> _DocInfo:
 def span_features(doc, span, source: str, rule_type: EntityType | str, cue: str) -> list[str]:
     """The feature strings of a candidate span (hashed into the model's weight rows)."""
     info = _doc_info(doc)
-    toks = info.toks
+    tok = info.tok
     text = span.text
     low = text.lower()
     rtype = rule_type.value if isinstance(rule_type, EntityType) else str(rule_type)
@@ -125,7 +153,7 @@ def span_features(doc, span, source: str, rule_type: EntityType | str, cue: str)
             f.append(f"p{k}={low[:k]}")
             f.append(f"s{k}={low[-k:]}")
     start, end = span.start, span.end
-    inner = toks[start:end]
+    inner = [tok(i) for i in range(start, end)]
     f.extend(f"t={w}" for w in inner)
     if len(inner) > 1:
         f.append(f"last={inner[-1]}")
@@ -137,23 +165,31 @@ def span_features(doc, span, source: str, rule_type: EntityType | str, cue: str)
         f.append("hyphen")
     if _SIZE.search(low):
         f.append("size")
-    lo, hi = info.sent_lo[start], info.sent_hi[start]
-    left = [toks[i] if i >= lo else "<s>" for i in range(start - 1, start - 4, -1)]
-    right = [toks[i] if i < hi else "</s>" for i in range(end, end + 3)]
+    lo, hi = info.sent(start)
+    left = [tok(i) if i >= lo else "<s>" for i in range(start - 1, start - 4, -1)]
+    right = [tok(i) if i < hi else "</s>" for i in range(end, end + 3)]
     f.extend(f"L{k}={w}" for k, w in enumerate(left, 1))
     f.extend(f"R{k}={w}" for k, w in enumerate(right, 1))
     f.append(f"L1R1={left[0]}|{right[0]}")
     f.append(f"L2L1={left[1]}|{left[0]}")
     f.append(f"R1R2={right[0]}|{right[1]}")
-    f.extend(f"Lb={w}" for w in toks[max(lo, start - 6):start])
-    f.extend(f"Rb={w}" for w in toks[end:min(hi, end + 6)])
+    f.extend(f"Lb={tok(i)}" for i in range(max(lo, start - 6), start))
+    f.extend(f"Rb={tok(i)}" for i in range(end, min(hi, end + 6)))
     if left[0] == "(" and right[0] == ")":
         f.append("in-parens")
     if start == lo:
         f.append("sent-start")
-    if info.we[start]:
+    if info.first_person(lo, hi):
         f.append("we-sent")
-    f.append(f"freq={min(doc.text.count(text), 3)}")
+    if _EXTRA:
+        padded = f"<{low}>"
+        f.extend(f"c3={padded[i:i + 3]}" for i in range(len(padded) - 2))
+        for i in range(max(lo, start - 12), min(hi, end + 12)):
+            w = tok(i)
+            if w in _KIND_WORDS:
+                f.append(f"sk={_KIND_WORDS[w]}")
+                f.append(f"sw={w}")
+    f.append(f"freq={min(info.text.count(text), 3)}")
     return f
 
 

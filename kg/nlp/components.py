@@ -18,6 +18,8 @@ from spacy.util import filter_spans
 
 from kg.ids import name_key
 from kg.nlp import rules
+from kg.nlp.sentences import sent_of, sentences
+from kg.nlp.sentences import title_end as sentences_title_end
 from kg.nlp.vocab import Vocabulary, VocabEntry, default_vocabulary, load_vocabulary
 from kg.types import EntityType
 
@@ -118,7 +120,8 @@ class EntityFinder:
     # -- candidates
 
     def __call__(self, doc: Doc) -> Doc:
-        abbrevs = rules.find_abbreviations(doc.text)
+        text = doc.text
+        abbrevs = rules.find_abbreviations(text)
         doc._.kg_abbreviations = abbrevs
         spans: list[tuple[Span, str, VocabEntry | None]] = []
         for matcher in (self.exact, self.lower):
@@ -141,11 +144,11 @@ class EntityFinder:
             c = self._candidate(doc, sp, src, entry, long_of)
             if c is not None:
                 cands.append(c)
-        doc._.kg_candidates = _share_types_in_lists(doc.text, cands)
+        doc._.kg_candidates = _share_types_in_lists(text, cands)
         return doc
 
     def _shape_spans(self, doc: Doc):
-        title_end = doc.text.find("\n\n")
+        title_end = sentences_title_end(doc)
         i = 0
         n = len(doc)
         while i < n:
@@ -181,8 +184,8 @@ class EntityFinder:
     def _coined_spans(self, doc: Doc):
         """Names coined in the text: after 'we propose', 'called', 'dubbed'; a title's 'Name: ...'."""
         # title "Name: subtitle": the name before the colon, when it is shaped like a name
-        first_sent = next(iter(doc.sents), None)
-        if first_sent is not None and "\n" in doc.text:
+        first_sent = sentences(doc)[0] if len(doc) else None
+        if first_sent is not None and sentences_title_end(doc) >= 0:
             colon = next((t for t in first_sent if t.text == ":"), None)
             if colon is not None and 0 < colon.i - first_sent.start <= 4:
                 head = doc[first_sent.start:colon.i]
@@ -342,7 +345,7 @@ def _variants(surface: str):
 
 
 def _has_we_before(tok) -> bool:
-    sent_start = tok.sent.start
+    sent_start = sent_of(tok.doc, tok.i).start
     window = tok.doc[max(sent_start, tok.i - 4):tok.i]
     return any(t.lower_ in ("we", "paper", "work", "study", "i") for t in window)
 
@@ -378,7 +381,7 @@ def _head_noun_type(sp: Span) -> EntityType | None:
 def _list_context_type(sp: Span) -> EntityType | None:
     """Members of a list introduced by "benchmarks (such as|including|:)" or "models like"."""
     doc = sp.doc
-    sent = sp.sent
+    sent = sent_of(doc, sp.start)
     for t in reversed(doc[max(sent.start, sp.start - 12):sp.start]):
         if t.lower_ in ("benchmarks", "datasets", "models", "llms", "baselines", "tasks", "methods"):
             typ = {"benchmarks": EntityType.BENCHMARK, "datasets": EntityType.DATASET, "models": EntityType.MODEL,
@@ -392,7 +395,7 @@ def _list_context_type(sp: Span) -> EntityType | None:
 def _data_role(sp: Span) -> EntityType | None:
     """Evaluated on -> Benchmark; trained on -> Dataset (GUIDELINES typing rule for MATH, GSM8K)."""
     doc = sp.doc
-    window = doc[max(sp.sent.start, sp.start - 8):sp.start]
+    window = doc[max(sent_of(doc, sp.start).start, sp.start - 8):sp.start]
     for t in reversed(window):
         if rules.TRAIN_FRAMES.match(t.text):
             return EntityType.DATASET

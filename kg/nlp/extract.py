@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 
 from kg.ids import name_key
 from kg.nlp import rules
+from kg.nlp.sentences import sent_of, sentences, title_end
 from kg.nlp.components import Candidate
 from kg.nlp.pipeline import default_nlp
 from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, Result
@@ -85,7 +86,7 @@ def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
     for c in sorted(members, key=lambda c: c.start):
         rel, cue = _mention_relation(doc, c, etype)
         sent = doc.char_span(c.start, c.end, alignment_mode="expand")
-        s = sent.sent if sent is not None else None
+        s = sent_of(doc, sent.start) if sent is not None else None
         mentions.append(Mention(c.text, c.start, c.end, s.start_char if s else c.start, s.end_char if s else c.end, cue))
         if rel.priority < relation.priority:
             relation = rel
@@ -102,13 +103,12 @@ def _mention_relation(doc: Doc, c: Candidate, etype: EntityType) -> tuple[Relati
         return Relation.MENTIONS, "no span"
     if c.source == "title":
         return Relation.PROPOSES, "title name"
-    sent = span.sent
-    before = list(doc[sent.start:span.start])
+    sent = sent_of(doc, span.start)
+    before = list(doc[max(sent.start, span.start - 60):span.start])
     novel = c.entry is None
     if novel and _proposed(doc, span, before, c):
         return Relation.PROPOSES, "we propose"
-    title_end = doc.text.find("\n\n")
-    if novel and c.start < title_end and c.source not in ("long",):
+    if novel and c.start < title_end(doc) and c.source not in ("long",):
         return Relation.PROPOSES, "new name in title"
     clause = _clause(before)
     if etype in (EntityType.BENCHMARK,):
@@ -130,7 +130,7 @@ def _mention_relation(doc: Doc, c: Candidate, etype: EntityType) -> tuple[Relati
 
 def _clause(tokens) -> list:
     out = []
-    for t in reversed(tokens):
+    for t in reversed(tokens[-40:]):
         if t.text in (";", ".") or t.lower_ in ("which", "while", "whereas", "but", "although"):
             break
         out.append(t)
@@ -174,7 +174,7 @@ def _proposed(doc: Doc, span: Span, before: list, c: Candidate) -> bool:
         if t.text == ";" or t.lower_ in _USE_BREAK and not defined:
             return False
         if rules.PROPOSE_VERBS.match(t.text):
-            window = doc[max(span.sent.start, t.i - 4):t.i]
+            window = doc[max(sent_of(doc, span.start).start, t.i - 4):t.i]
             if not any(w.lower_ in ("we", "paper", "work", "study", "i") for w in window):
                 continue
             between = doc[t.i + 1:span.start]
@@ -213,7 +213,7 @@ def _results(doc: Doc, cands: list[Candidate], entities: list[PaperEntity]) -> l
             spans.append((sp, ent))
     out: list[Result] = []
     seen = set()
-    for sent in doc.sents:
+    for sent in sentences(doc):
         in_sent = [(sp, e) for sp, e in spans if sp.start >= sent.start and sp.end <= sent.end]
         benches = [(sp, e) for sp, e in in_sent if e.type in (EntityType.BENCHMARK, EntityType.DATASET)]
         if not benches:

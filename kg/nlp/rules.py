@@ -233,7 +233,9 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
         if 1 <= len(words) <= 2 and _SHORT_OK.match(inner.replace(" ", "")) and len(inner) <= 15:
             # Long Form (SHORT)
             nwords = min(len(inner) + 5, len(inner) * 2)
-            before = text[: m.start()].rstrip()
+            # only the last few words can be the long form: look at a bounded window, so a huge
+            # text with thousands of parentheses stays linear
+            before = text[max(0, m.start() - 40 * nwords): m.start()].rstrip()
             cand_words = list(_WORD.finditer(before))[-nwords:]
             if not cand_words:
                 continue
@@ -252,10 +254,12 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                 continue
             if len(lf) <= len(inner):
                 continue
-            out.append(Abbreviation(inner, inner_start, lf, before.rfind(lf)))
+            lstart = before.rfind(lf)
+            out.append(Abbreviation(inner, inner_start, lf, lstart + max(0, m.start() - 40 * nwords) if lstart >= 0 else -1))
         elif len(words) >= 2:
             # SHORT (Long Form)
-            before = text[: m.start()].rstrip()
+            offset = max(0, m.start() - 40)
+            before = text[offset: m.start()].rstrip()
             prev = list(_WORD.finditer(before))[-1:] if before else []
             if not prev:
                 continue
@@ -264,7 +268,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                 continue
             lf = _best_long_form(short, inner)
             if lf and lf == inner and len(lf) > len(short):
-                out.append(Abbreviation(short, prev[0].start(), inner, inner_start))
+                out.append(Abbreviation(short, offset + prev[0].start(), inner, inner_start))
     return out
 
 

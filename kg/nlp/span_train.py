@@ -99,8 +99,13 @@ def gsap_examples(path, *, arch_label: str = ARCH_LABEL, datasource_label: str =
     for row, paper, items in zip(rows, papers, candidates((p.text for p in papers), nlp)):
         off = paper.abstract_offset
         gold = [(m["start"] + off, m["end"] + off, mapping.get(m["label"], "NONE")) for m in row["gold_mentions"]]
+        # the GSAP scorer compares bags of names per paragraph: a name annotated once as a model
+        # makes every mention of it in the paragraph a model mention
+        bag: dict[str, set] = {}
+        for m in row["gold_mentions"]:
+            bag.setdefault(norm(m["text"]), set()).add(mapping.get(m["label"], "NONE"))
         for s, e, text, src, rtype, cue, feats in items:
-            labs = {lab for gs, ge, lab in gold if gs < e and s < ge}
+            labs = {lab for gs, ge, lab in gold if gs < e and s < ge} | bag.get(norm(text), set())
             label = next((l for l in _PRIORITY if l in labs), "NONE")
             out.append(Example(row["id"], f"fold{row['fold']}", "gsap", text, src, rtype, cue, feats, label))
     return out
@@ -130,11 +135,16 @@ def gold_examples(corpus_path, gold_path, *, nlp=None) -> list[Example]:
     return out
 
 
-def fit(examples: list[Example], *, cues=DEFAULT_CUES, dev_weight: float = 2.0, seed: int = 0,
+def fit(examples: list[Example], *, cues=DEFAULT_CUES, train_cues=None, dev_weight: float = 2.0, seed: int = 0,
         **kw) -> SpanTyper:
-    """Train on the examples whose rule cue is one the typer will be consulted on."""
+    """Train a typer to be consulted on candidates with rule cue in `cues`, on the examples whose
+    cue is in `train_cues` (default: `cues`; None-like 'all' for every example)."""
     cues = tuple(sorted(cues))
-    use = [x for x in examples if x.cue in cues]
+    if train_cues == "all":
+        use = list(examples)
+    else:
+        keep = set(cues if train_cues is None else train_cues)
+        use = [x for x in examples if x.cue in keep]
     if not use:
         raise ValueError("no training examples with the given cues")
     weights = [dev_weight if x.corpus == "dev" else 1.0 for x in use]

@@ -89,9 +89,10 @@ def page_data(view: View) -> dict:
         kind = text(d.get("kind")) or "Entity"
         colour, shape, _ = kind_style(kind)
         x, y = pos[n]
+        rank = view.rank.get(n)
         n = str(n)
         net.add_node(n, label=_node_label(n, kind, d), shape=shape, color=colour, size=_node_size(kind, d),
-                     title=_tooltip(kind, d), kind=kind, rank=view.rank.get(n), x=x, y=y,
+                     title=_tooltip(kind, d), kind=kind, rank=rank, x=x, y=y,
                      font={"size": 10 if kind in (PAPER, RESULT) else 14})
         info[n] = _node_info(kind, d)
     show_labels = g.number_of_edges() <= EDGE_LABELS_UP_TO
@@ -119,7 +120,7 @@ def page_data(view: View) -> dict:
         "info": info,
         "legend": {
             "kinds": [{"kind": k, "color": kind_style(k)[0], "glyph": kind_style(k)[2],
-                       "entity": is_entity(k), "count": sum(1 for n in net.nodes if n["kind"] == k)} for k in kinds],
+                       "count": sum(1 for n in net.nodes if n["kind"] == k)} for k in kinds],
             "relations": [{"relation": r, "color": relation_color(r),
                            "count": sum(1 for e in net.edges if e["relation"] == r)} for r in relations],
         },

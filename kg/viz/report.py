@@ -18,6 +18,7 @@ import pandas as pd
 
 from kg.errors import ExportError
 from kg.viz.escape import safe_href, text
+from kg.viz.subgraph import check_graph
 from kg.viz.style import ENTITY_KINDS, PAPER, PAPER_RELATIONS, RESULT, is_entity, kind_style
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -48,9 +49,8 @@ def write_report_html(g: nx.MultiDiGraph, path: str | Path, *, title: str = "pap
     >>> write_report_html(g, Path(tempfile.mkdtemp()) / "report.html")
     """
     from kg.viz.explorer import _write
-    from kg.viz.subgraph import select_view
 
-    select_view(g)  # the same argument check as graph.html
+    check_graph(g)
     _write(Path(path), render_report(g, title=title))
 
 
@@ -169,14 +169,14 @@ def timeline(g: nx.MultiDiGraph, top: int = TIMELINE_ENTITIES) -> pd.DataFrame |
     span = (max(dates.values()) - min(dates.values())).days
     freq = "D" if span <= 62 else "M" if span <= 3 * 366 else "Y"
     fmt = {"D": "%Y-%m-%d", "M": "%Y-%m", "Y": "%Y"}[freq]
-    period = {n: t.strftime(fmt) for n, t in dates.items()}
+    period = {n: pd.Period(t, freq=freq).strftime(fmt) for n, t in dates.items()}
     links = _paper_entities(g)
     mentions = Counter(e for p in period for e in links.get(p, ()))
     label = lambda n: text(g.nodes[n].get("label")) or str(n)  # noqa: E731
     chosen = sorted(mentions, key=lambda e: (-mentions[e], label(e), e))[:top]
     columns = ["all papers", *_unique([label(e) for e in chosen])]
     first, last = min(dates.values()), max(dates.values())
-    every = pd.period_range(first, last, freq={"D": "D", "M": "M", "Y": "Y"}[freq]).strftime(fmt)
+    every = pd.period_range(first, last, freq=freq).strftime(fmt)
     counts = {when: [0] * len(columns) for when in every}  # empty periods stay on the axis
     for p, when in period.items():
         row = counts[when]
@@ -310,11 +310,18 @@ def _check_svg(svg: str) -> None:
 # ---- small helpers ----
 
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_YEAR = re.compile(r"\b\d{4}\b")
 
 
 def _date(value) -> pd.Timestamp | None:
-    """A paper's date as a Timestamp: ISO-like strings ("2025", "2025-09", "2025-09-02...") or anything
-    pandas reads; None when absent or unreadable."""
+    """A paper's date as a Timestamp, or None when absent, unreadable or without a year.
+
+    ISO-like strings ("2025", "2025-09", "2025-09-02T...") are read directly, other strings by
+    pandas if they name a year ("Sep 2, 2025"); "Sep 2" has no place on a timeline.
+
+    >>> _date("2025-09"), _date("Sep 2, 2025"), _date("Sep 2")
+    (Timestamp('2025-09-01 00:00:00'), Timestamp('2025-09-02 00:00:00'), None)
+    """
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -324,11 +331,15 @@ def _date(value) -> pd.Timestamp | None:
                 return pd.Timestamp(int(m[1]), int(m[2] or 1), int(m[3] or 1))
             except ValueError:
                 return None
+        if not _YEAR.search(value):
+            return None
     try:
-        t = pd.to_datetime(value, errors="coerce")
-    except (TypeError, ValueError):
+        t = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError):
         return None
-    return None if t is None or pd.isna(t) else pd.Timestamp(t).tz_localize(None) if pd.Timestamp(t).tzinfo else pd.Timestamp(t)
+    if pd.isna(t):
+        return None
+    return t.tz_localize(None) if t.tzinfo else t
 
 
 def _number(v):

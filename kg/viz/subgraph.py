@@ -58,6 +58,12 @@ def entity_ranking(g: nx.MultiDiGraph) -> list[str]:
     return sorted((n for n, k in g.nodes(data="kind") if is_entity(k)), key=key)
 
 
+def check_graph(g) -> None:
+    """Raise ConfigError unless `g` is a MultiDiGraph (what `KnowledgeGraph.nx` is)."""
+    if not isinstance(g, nx.MultiDiGraph):
+        raise ConfigError(f"expected a networkx.MultiDiGraph (KnowledgeGraph.nx), got {type(g).__name__}")
+
+
 def select_view(g: nx.MultiDiGraph, *, max_entities: int = 500, max_papers: int | None = None) -> View:
     """The whole graph if it fits the caps, else the most connected entities and their papers.
 
@@ -69,8 +75,7 @@ def select_view(g: nx.MultiDiGraph, *, max_entities: int = 500, max_papers: int 
     Raises:
         ConfigError: a cap below 1.
     """
-    if not isinstance(g, nx.MultiDiGraph):
-        raise ConfigError(f"expected a networkx.MultiDiGraph (KnowledgeGraph.nx), got {type(g).__name__}")
+    check_graph(g)
     if max_papers is None:
         max_papers = 2 * max_entities
     for name, cap in (("max_entities", max_entities), ("max_papers", max_papers)):

@@ -1,0 +1,37 @@
+"""Constant-time sentence lookup. `Span.sent` walks the document from its start on every call,
+which makes per-mention lookups quadratic on long texts; this index is built once per doc."""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+_KEY = "kg_sentence_index"
+
+
+def _index(doc: Doc) -> tuple[list[int], list[Span]]:
+    idx = doc.user_data.get(_KEY)
+    if idx is None:
+        sents = list(doc.sents)
+        of = [0] * len(doc)
+        for n, s in enumerate(sents):
+            for i in range(s.start, s.end):
+                of[i] = n
+        idx = doc.user_data[_KEY] = (of, sents)
+    return idx
+
+
+def sent_of(doc: Doc, token_i: int) -> Span:
+    """The sentence that holds token `token_i`."""
+    of, sents = _index(doc)
+    return sents[of[token_i]]
+
+
+def sentences(doc: Doc) -> list[Span]:
+    return _index(doc)[1]
+
+
+def title_end(doc: Doc) -> int:
+    """Character offset where the title ends (the blank line before the abstract), or -1."""
+    v = doc.user_data.get("kg_title_end")
+    if v is None:
+        v = doc.user_data["kg_title_end"] = doc.text.find("\n\n")
+    return v

@@ -1,0 +1,59 @@
+"""The extraction cache: incremental builds reuse records of unchanged texts, equal a clean build,
+and a cache from another pipeline version is never used."""
+import pytest
+
+from kg.engine import build_folder
+from kg.engine.cache import ExtractionCache, decode, encode, record_key
+from kg.ingest import read_sample
+from kg.nlp.extract import extract
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return list(read_sample())
+
+
+def test_incremental_build_reuses_the_cache_and_equals_a_clean_build(sample, tmp_path):
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    first = build_folder(sample[:60], inc, formats="nt,csv", n_process=1, batch_size=25)
+    assert (first.cache_hits, first.cache_misses) == (0, 60)
+    again = build_folder(sample, inc, formats="nt,csv", n_process=2, batch_size=25)
+    assert (again.cache_hits, again.cache_misses) == (60, 30)
+    build_folder(sample, clean, formats="nt,csv", n_process=1, cache=False)
+    for name in ("graph.nt", "entities.csv"):
+        assert (inc / name).read_bytes() == (clean / name).read_bytes(), name
+    assert not (clean / ".cache").exists()
+
+
+def test_records_round_trip_through_the_cache(sample):
+    for ex in extract(sample[:10]):
+        assert decode(encode(ex), ex.paper) == ex
+
+
+def test_key_is_the_text_under_a_version(sample):
+    p = sample[0]
+    assert record_key(p, "v1") != record_key(p, "v2")
+    assert record_key(p, "v1") != record_key(sample[1], "v1")
+
+
+def test_another_pipeline_version_empties_the_cache(tmp_path):
+    c = ExtractionCache(tmp_path, "v1")
+    c.put([("k", b"x")])
+    c.close()
+    c = ExtractionCache(tmp_path, "v1")
+    assert c.get(["k"]) == {"k": b"x"}
+    c.close()
+    c = ExtractionCache(tmp_path, "v2")
+    assert c.get(["k"]) == {} and len(c) == 0
+    c.close()
+
+
+def test_batches_extracted_before_a_failure_stay_cached(sample, tmp_path):
+    def broken():
+        yield from sample[:20]
+        raise RuntimeError("reader died")
+
+    with pytest.raises(RuntimeError):
+        build_folder(broken(), tmp_path / "out", formats="nt", n_process=1, batch_size=10)
+    s = build_folder(sample[:20], tmp_path / "out", formats="nt", n_process=1, batch_size=10)
+    assert s.cache_hits == 20

@@ -1,0 +1,92 @@
+"""The streaming build (kg.engine, local engine): same bytes as the in-memory build, bounded
+outputs for large corpora, and an output folder that is replaced as a whole or not at all."""
+import json
+
+import pytest
+from rdflib import Literal, URIRef
+
+from kg.build import build
+from kg.engine import build_folder
+from kg.engine.ntriples import merge_runs, nt_lines, write_run
+from kg.export import write_outputs
+from kg.ingest import read_sample
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return list(read_sample())
+
+
+@pytest.fixture(scope="module")
+def reference(sample, tmp_path_factory):
+    out = tmp_path_factory.mktemp("ref")
+    write_outputs(build(sample), out, ("nt", "ttl", "csv"))
+    return out
+
+
+def test_two_workers_give_the_same_files_as_the_in_memory_build(sample, reference, tmp_path):
+    s = build_folder(sample, tmp_path / "out", formats="nt,ttl,csv,store", n_process=2, batch_size=25, cache=False)
+    assert s.workers == 2 and s.papers == 90
+    for name in ("graph.nt", "graph.ttl", "entities.csv"):
+        assert (tmp_path / "out" / name).read_bytes() == (reference / name).read_bytes(), name
+    assert s.triples == len((reference / "graph.nt").read_text().splitlines())
+    assert (tmp_path / "out" / "store").is_dir()
+    assert json.loads((tmp_path / "out" / "build.json").read_text())["papers"] == 90
+
+
+def test_in_process_build_is_the_same(sample, reference, tmp_path):
+    s = build_folder(sample, tmp_path / "out", formats="nt", n_process=1, batch_size=40, cache=False)
+    assert s.workers == 1
+    assert (tmp_path / "out" / "graph.nt").read_bytes() == (reference / "graph.nt").read_bytes()
+
+
+def test_large_corpus_gets_a_view_and_skips_whole_graph_files(sample, reference, tmp_path):
+    s = build_folder(sample, tmp_path / "out", formats="nt,ttl,jsonld,graphml,csv", n_process=1, batch_size=30,
+                     cache=False, whole_graph_limit=50)
+    assert set(s.skipped) == {"ttl", "jsonld"} and not (tmp_path / "out" / "graph.ttl").exists()
+    assert s.view["papers_total"] == 90 and 0 < s.view["papers"] <= 90 and s.view["formats"] == ["graphml"]
+    assert (tmp_path / "out" / "graph.graphml").stat().st_size > 0
+    assert (tmp_path / "out" / "graph.nt").read_bytes() == (reference / "graph.nt").read_bytes()
+    assert json.loads((tmp_path / "out" / "build.json").read_text())["skipped"].keys() == {"ttl", "jsonld"}
+
+
+def test_folder_is_replaced_as_a_set_keeping_foreign_files(sample, tmp_path):
+    out = tmp_path / "out"
+    build_folder(sample[:5], out, formats="nt,ttl", n_process=1)
+    (out / "README.md").write_text("mine")
+    build_folder(sample[:5], out, formats="nt", n_process=1)
+    assert (out / "README.md").read_text() == "mine"
+    assert not (out / "graph.ttl").exists()  # a stale output of another build would mislead
+    assert (out / ".cache" / "extractions.sqlite").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_failed_build_leaves_the_previous_output(sample, tmp_path):
+    out = tmp_path / "out"
+    build_folder(sample[:5], out, formats="nt", n_process=1)
+    before = (out / "graph.nt").read_bytes()
+
+    def broken():
+        yield from sample[5:10]
+        raise RuntimeError("reader died")
+
+    with pytest.raises(RuntimeError):
+        build_folder(broken(), out, formats="nt", n_process=1, batch_size=2)
+    assert (out / "graph.nt").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_lines_are_rdflib_lines_and_runs_merge_sorted_unique(tmp_path):
+    from rdflib import Graph
+
+    s, p = URIRef("http://x/s"), URIRef("http://x/p")
+    triples = [(s, p, Literal('quote " line\n sep \u2028 back\\slash')), (s, p, Literal(3)), (s, p, s)]
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    expected = sorted(g.serialize(format="nt").strip("\n").split("\n"))
+    assert [l.rstrip("\n") for l in nt_lines(triples * 2)] == expected
+    a = write_run(nt_lines(triples[:2]), tmp_path / "a")
+    b = write_run(nt_lines(triples[1:]), tmp_path / "b")
+    assert merge_runs([a, b], tmp_path / "all.nt", fanin=1) == 3
+    assert (tmp_path / "all.nt").read_text(encoding="utf-8").split("\n")[:-1] == expected
