@@ -258,7 +258,7 @@ def test_no_cors_unless_asked(server):
 
 
 def test_cors_for_the_given_origin_only():
-    s = Server("--cors", "http://app.test", "--workers", "1")
+    s = Server("--cors", "http://app.test", "--workers", "1", "--in-memory")  # in-memory workers get covered too
     try:
         ok = requests.get(s.sparql, params={"query": BENCHMARKS}, headers={"Origin": "http://app.test"}, timeout=10)
         assert ok.headers["access-control-allow-origin"] == "http://app.test"

@@ -40,21 +40,6 @@ DEFAULT_CUES = ("default", "name shape", "list", "model family")
 
 _DIGIT = re.compile(r"\d")
 _ALPHA_RUNS = re.compile(r"[a-z]+")
-_EXTRA = os.environ.get("KG_ST_EXTRA", "1") == "1"
-_KIND_WORDS = {}
-for _w in ("benchmark", "benchmarks", "suite", "leaderboard", "evaluation", "evaluate", "evaluated", "test",
-           "accuracy", "score", "scores", "results"):
-    _KIND_WORDS[_w] = "eval"
-for _w in ("dataset", "datasets", "corpus", "corpora", "data", "collection", "samples", "examples", "images",
-           "sentences", "documents", "annotated", "split", "training"):
-    _KIND_WORDS[_w] = "data"
-for _w in ("model", "models", "network", "networks", "architecture", "transformer", "encoder", "decoder",
-           "pretrained", "pre-trained", "fine-tuned", "finetuned", "parameters", "layers", "baseline", "baselines",
-           "outperforms", "checkpoint", "trained"):
-    _KIND_WORDS[_w] = "model"
-for _w in ("method", "methods", "algorithm", "approach", "technique", "objective", "loss", "framework",
-           "optimization", "procedure", "strategy"):
-    _KIND_WORDS[_w] = "method"
 _SIZE = re.compile(r"\d(?:\.\d+)?[bmk]\b|\d+x\d+b\b")
 _FIRST_PERSON_RE = re.compile(r"\b(?:[Ww]e|[Oo]urs?|us)\b")
 
@@ -181,14 +166,6 @@ def span_features(doc, span, source: str, rule_type: EntityType | str, cue: str)
         f.append("sent-start")
     if info.first_person(lo, hi):
         f.append("we-sent")
-    if _EXTRA:
-        padded = f"<{low}>"
-        f.extend(f"c3={padded[i:i + 3]}" for i in range(len(padded) - 2))
-        for i in range(max(lo, start - 12), min(hi, end + 12)):
-            w = tok(i)
-            if w in _KIND_WORDS:
-                f.append(f"sk={_KIND_WORDS[w]}")
-                f.append(f"sw={w}")
     f.append(f"freq={min(info.text.count(text), 3)}")
     return f
 
