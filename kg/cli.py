@@ -22,6 +22,10 @@ class _Group(click.Group):
         except KgError as e:
             click.echo(f"Error: {e}", err=True)
             ctx.exit(2)
+        except BrokenPipeError:
+            # `kg query ... | head`: the reader went away; not an error worth a message
+            sys.stderr.close()
+            ctx.exit(0)
         except OSError as e:
             click.echo(f"Error: {e.strerror or e}: {getattr(e, 'filename', '') or ''}".rstrip(": "), err=True)
             ctx.exit(2)

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from kg.ids import name_key
 from kg.nlp import rules
-from kg.nlp.sentences import sent_of, sentences, title_end
+from kg.nlp.sentences import doc_text, sent_of, sentences, title_end
 from kg.nlp.components import Candidate
 from kg.nlp.pipeline import default_nlp
 from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, Result
@@ -87,7 +87,10 @@ def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
         rel, cue = _mention_relation(doc, c, etype)
         sent = doc.char_span(c.start, c.end, alignment_mode="expand")
         s = sent_of(doc, sent.start) if sent is not None else None
-        mentions.append(Mention(c.text, c.start, c.end, s.start_char if s else c.start, s.end_char if s else c.end, cue))
+        s_start, s_end = (s.start_char, s.end_char) if s is not None else (c.start, c.end)
+        while s_end > c.end and doc_text(doc)[s_end - 1].isspace():
+            s_end -= 1  # a title "sentence" ends with the blank line before the abstract
+        mentions.append(Mention(c.text, c.start, c.end, s_start, s_end, cue))
         if rel.priority < relation.priority:
             relation = rel
     return PaperEntity(label=label, type=etype, relation=relation, aliases=tuple(a for a in aliases if a),

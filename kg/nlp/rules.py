@@ -155,7 +155,7 @@ PROPOSE_VERBS = re.compile(
 NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined", "call", "name", "term", "dub"}
 COMPARE_CUES = re.compile(
     r"^(?:outperform\w*|surpass\w*|beat\w*|exceed\w*|than|over|versus|vs\.?|against|baselines?|"
-    r"compared|comparison|comparable|rival\w*|relative|outpac\w*|trail\w*|competitive)$",
+    r"compare[sd]?|comparing|comparison|comparable|rival\w*|relative|outpac\w*|trail\w*|competitive)$",
     re.I,
 )
 EVAL_CUES = re.compile(

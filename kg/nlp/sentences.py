@@ -35,3 +35,11 @@ def title_end(doc: Doc) -> int:
     if v is None:
         v = doc.user_data["kg_title_end"] = doc.text.find("\n\n")
     return v
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once (spaCy joins every token on each access)."""
+    v = doc.user_data.get("kg_text")
+    if v is None:
+        v = doc.user_data["kg_text"] = doc.text
+    return v
