@@ -3,8 +3,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 EVAL_OUT ?= /tmp/paper-kg-eval
+SEED ?= 0
 
-.PHONY: install install-test run test eval lint clean
+.PHONY: install install-test run test eval eval-cv train-model lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -28,13 +29,29 @@ run: install  ## build the bundled sample into output/
 test: install-test  ## run the whole test suite
 	$(BIN)/python -m pytest
 
-eval: install  ## score builds of the two dev sets in ../shared
+# The shipped span typer (kg/data/span_typer.npz, `make train-model`) was trained on every GSAP
+# paragraph and on the dev gold, so scoring a plain build of either with it is contaminated (it
+# reads like F1 0.77 on GSAP, above the peer, and is not a result). `make eval` therefore prints the
+# dev table of the shipped build for regressions only, and the honest numbers from
+# scripts/crossval.py: GSAP typed by fold-held-out typers, dev by 5-fold CV over papers.
+eval: install  ## score builds of the two dev sets in ../shared (typer numbers cross-validated)
 	$(BIN)/kg build $(SHARED)/corpus/daily-papers-sep-2.jsonl -o $(EVAL_OUT)/seed --formats ttl
-	@echo "== dev gold (seed_gold.jsonl) =="
+	@echo "== dev gold (seed_gold.jsonl), shipped build: the span typer trained on this gold, optimistic =="
 	$(BIN)/python $(SHARED)/eval/score.py --graph $(EVAL_OUT)/seed/graph.ttl --gold $(SHARED)/eval/seed_gold.jsonl
-	$(BIN)/kg build $(SHARED)/gsap/paragraphs.jsonl -o $(EVAL_OUT)/gsap --formats ttl
-	@echo "== GSAP-NER paragraphs (ours vs peer SciDeBERTa) =="
-	$(BIN)/python $(SHARED)/eval/gsap_score.py --graph $(EVAL_OUT)/gsap/graph.ttl --holdout $(SHARED)/gsap/paragraphs.jsonl | $(BIN)/python -m kg.evalfmt
+	$(BIN)/python scripts/crossval.py --shared $(SHARED) --json $(EVAL_OUT)/crossval.json
+
+eval-cv: install  ## cross-validated GSAP (by fold) and dev (5-fold) tables for the span typer
+	$(BIN)/python scripts/crossval.py --shared $(SHARED) --seed $(SEED)
+
+train-model: install  ## train the span typer on ../shared/gsap + dev gold -> kg/data/span_typer.npz
+	$(BIN)/python scripts/train_span_typer.py --shared $(SHARED) --seed $(SEED) -o kg/data/span_typer.npz
 
 clean:
 	rm -rf $(VENV) output/graph.* output/entities.csv
+
+BENCH_SIZES ?= 10000 20000 100000
+BENCH_WORK ?= /tmp/kg-bench
+.PHONY: bench
+bench: install  ## time kg build on synthetic corpora -> benchmarks/RESULTS.md (minutes; 100k is the long one)
+	$(BIN)/pip install -q psutil
+	$(BIN)/python benchmarks/bench.py $(BENCH_SIZES) --work $(BENCH_WORK)

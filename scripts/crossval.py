@@ -124,7 +124,7 @@ def render_dev(columns: dict) -> str:
 
 
 def run(shared: Path, seed: int = 0, fit_kw: dict | None = None, log=print) -> dict:
-    fit_kw = dict(fit_kw or {})
+    fit_kw = dict(span_train.DEFAULT_FIT if fit_kw is None else fit_kw)
     gsap_score, score = _scorers(shared)
     src = span_train.default_sources(shared)
     t0 = time.time()

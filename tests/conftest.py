@@ -14,7 +14,8 @@ SHARED = HERE.parents[1] / "shared"
 def nlp_small():
     from kg.nlp.pipeline import build_nlp
 
-    return build_nlp(str(DATA / "vocab_small.yaml"))
+    # the rules alone: the statistical typer has its own tests (test_classifier.py)
+    return build_nlp(str(DATA / "vocab_small.yaml"), use_classifier=False)
 
 
 @pytest.fixture(scope="session")

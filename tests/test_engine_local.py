@@ -86,7 +86,42 @@ def test_lines_are_rdflib_lines_and_runs_merge_sorted_unique(tmp_path):
         g.add(t)
     expected = sorted(g.serialize(format="nt").strip("\n").split("\n"))
     assert [l.rstrip("\n") for l in nt_lines(triples * 2)] == expected
-    a = write_run(nt_lines(triples[:2]), tmp_path / "a")
-    b = write_run(nt_lines(triples[1:]), tmp_path / "b")
-    assert merge_runs([a, b], tmp_path / "all.nt", fanin=1) == 3
+    runs = [write_run(nt_lines(part), tmp_path / str(i)) for i, part in enumerate((triples[:2], triples[1:], triples))]
+    assert merge_runs(runs, tmp_path / "all.nt", fanin=2) == 3  # in two rounds
     assert (tmp_path / "all.nt").read_text(encoding="utf-8").split("\n")[:-1] == expected
+
+
+def test_sigkill_mid_build_leaves_the_previous_output_and_a_readable_cache(sample, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    build_folder(sample[:10], out, formats="nt", n_process=1)
+    before = (out / "graph.nt").read_bytes()
+    script = (
+        "import sys, time\n"
+        "from kg.engine import build_folder\n"
+        "from kg.ingest import read_sample\n"
+        "def slow():\n"
+        "    for i, p in enumerate(read_sample()):\n"
+        "        if i == 40:\n"
+        "            print('half', flush=True)\n"
+        "            time.sleep(60)\n"
+        "        yield p\n"
+        "build_folder(slow(), sys.argv[1], formats='nt', n_process=1, batch_size=10)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "half"
+        time.sleep(0.5)
+        assert [p for p in tmp_path.iterdir() if p.name.startswith(".out.build-")]  # mid-build
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert (out / "graph.nt").read_bytes() == before
+    s = build_folder(sample[:40], out, formats="nt", n_process=1, batch_size=10)
+    assert s.cache_hits >= 30  # the batches committed before the kill
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]

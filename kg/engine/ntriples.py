@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from rdflib import Literal, URIRef
+from rdflib.term import _is_valid_uri
 from rdflib.plugins.serializers.nt import _nt_row, _quoteLiteral
 
 _BUFFER = 1 << 20
@@ -21,35 +22,25 @@ def nt_lines(triples: Iterable[tuple]) -> list[str]:
     """Sorted, unique N-Triples lines (each ending in a newline) of `triples`.
 
     >>> from rdflib import Literal, URIRef
+from rdflib.term import _is_valid_uri
     >>> nt_lines([(URIRef("http://x/b"), URIRef("http://x/p"), Literal("q")),
     ...           (URIRef("http://x/a"), URIRef("http://x/p"), URIRef("http://x/b"))] * 2)
     ['<http://x/a> <http://x/p> <http://x/b> .\\n', '<http://x/b> <http://x/p> "q" .\\n']
     """
-    # IRIs repeat a lot (predicates, classes, entities): serialise each once; the rest is
-    # rdflib's own row format (`_nt_row`), so the bytes are the same as the in-memory path's
-    n3: dict = {}
+    # rdflib's own row format (`_nt_row`), inlined for the common shapes: an IRI is "<iri>" once
+    # rdflib's own check passes (else `n3()` raises as the in-memory path would), a literal is
+    # rdflib's `_quoteLiteral`; so the bytes are the same as the in-memory path's
     lines = set()
     add = lines.add
     for s, p, o in triples:
-        if type(s) is not URIRef or type(p) is not URIRef:
+        if type(s) is not URIRef or type(p) is not URIRef or not _is_valid_uri(s) or not _is_valid_uri(p):
             add(_nt_row((s, p, o)))
-            continue
-        ss = n3.get(s)
-        if ss is None:
-            ss = n3[s] = s.n3()
-        ps = n3.get(p)
-        if ps is None:
-            ps = n3[p] = p.n3()
-        if type(o) is URIRef:
-            os_ = n3.get(o)
-            if os_ is None:
-                os_ = n3[o] = o.n3()
-        elif isinstance(o, Literal):
-            os_ = _quoteLiteral(o)
+        elif type(o) is URIRef and _is_valid_uri(o):
+            add(f"<{s}> <{p}> <{o}> .\n")
+        elif type(o) is Literal:
+            add(f"<{s}> <{p}> {_quoteLiteral(o)} .\n")
         else:
             add(_nt_row((s, p, o)))
-            continue
-        add(f"{ss} {ps} {os_} .\n")
     return sorted(lines)
 
 
@@ -71,6 +62,7 @@ def merge_runs(runs: list[Path], out: Path, fanin: int = 64) -> int:
 
     More than `fanin` runs are merged in rounds, so open files stay few."""
     runs = list(runs)
+    fanin = max(2, fanin)
     round_ = 0
     while len(runs) > fanin:
         merged = []

@@ -3,11 +3,12 @@
 A cached record is reused only while the version is unchanged, so the version hashes everything
 that can change what extraction returns: the package version, the vocabulary file in use and the
 source of the modules extraction runs (kg/nlp/*.py, plus the name keys, record types and text
-cleaning it calls).
+cleaning it calls) and the model files it loads (kg/data/*.npz, or the file $KG_SPAN_TYPER names).
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,17 +25,21 @@ def pipeline_version(vocabulary_path: str | None = None) -> str:
     from kg.resources import ontology_file
 
     vocab = Path(vocabulary_path) if vocabulary_path else ontology_file("vocabulary.yaml")
-    return _version(str(vocab.resolve()), vocab.stat().st_mtime_ns)
+    files = sorted((_PKG / "nlp").glob("*.py")) + [_PKG / s for s in _SOURCES] + [vocab]
+    files += sorted((_PKG / "data").glob("*.npz"))
+    if os.environ.get("KG_SPAN_TYPER"):
+        files.append(Path(os.environ["KG_SPAN_TYPER"]))
+    files = [f.resolve() for f in files if f.is_file()]
+    return _version(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
 
 
 @lru_cache(maxsize=8)
-def _version(vocab: str, _mtime: int) -> str:
+def _version(files: tuple[tuple[str, int, int], ...]) -> str:
     import kg
 
     h = hashlib.sha256()
     h.update(f"paper-kg {kg.__version__}\0".encode())
-    files = sorted((_PKG / "nlp").glob("*.py")) + [_PKG / s for s in _SOURCES] + [Path(vocab)]
-    for f in files:
+    for f in (Path(name) for name, _, _ in files):
         h.update(f.name.encode() + b"\0")
         h.update(f.read_bytes())
         h.update(b"\0")

@@ -34,8 +34,8 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "span_typer.npz
 ENV_VAR = "KG_SPAN_TYPER"
 CLASSES = ("NONE", "Method", "Model", "Data")
 FEATURE_VERSION = 1
-# the rule cues the typer is consulted on by default (components._WEAK_CUES, plus rule typing from
-# a preposition frame alone, which is often wrong on names that are not data: "on V100", "on OpenAI")
+# the rule cues a typer is consulted on unless its model file says otherwise (components._WEAK_CUES);
+# the shipped model names its own (kg.nlp.span_train.TYPER_CUES)
 DEFAULT_CUES = ("default", "name shape", "list", "model family")
 
 _DIGIT = re.compile(r"\d")

@@ -25,13 +25,16 @@ def _keep_names_whole(nlp: Language) -> None:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
-def build_nlp(vocabulary_path: str | None = None) -> Language:
-    """A fresh pipeline. `vocabulary_path` swaps in another vocabulary file."""
+def build_nlp(vocabulary_path: str | None = None, *, use_classifier: bool = True,
+              classifier_path: str | None = None) -> Language:
+    """A fresh pipeline. `vocabulary_path` swaps in another vocabulary file; `use_classifier=False`
+    runs the rules alone (no statistical span typer)."""
     nlp = spacy.blank("en")
     _keep_names_whole(nlp)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_sentences")
-    nlp.add_pipe("kg_entities", config={"vocabulary_path": vocabulary_path})
+    nlp.add_pipe("kg_entities", config={"vocabulary_path": vocabulary_path, "use_classifier": use_classifier,
+                                        "classifier_path": classifier_path})
     return nlp
 
 

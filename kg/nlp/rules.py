@@ -37,7 +37,8 @@ MODEL_CONTINUATION = re.compile(
 COMPOUND_SUFFIX = re.compile(
     r"-(?i:based|driven|free|trained|tuned|style|like|guided|level|aware|specific|centric|powered|enhanced|"
     r"augmented|generated|only|native|induced|distilled|aligned|generated|inspired|oriented|enabled|"
-    r"related|type|compatible|friendly|scale|sized|series|family|as-a-judge)$"
+    r"related|type|compatible|friendly|scale|sized|series|family|as-a-judge|boosted|assisted|infused|"
+    r"equipped|empowered|integrated|specialized|specialised|focused|centered|agnostic|dependent)$"
 )
 _URLISH = re.compile(r"(?:https?://|www\.|\.(?:com|org|io|ai|net|edu)\b|/)", re.I)
 
@@ -140,7 +141,9 @@ METHOD_HEADS = re.compile(
 TASK_HEADS = re.compile(
     r"(?:reasoning|understanding|answering|recognition|detection|classification|segmentation|"
     r"translation|summari[sz]ation|hallucination|alignment|intelligence|processing|vision|"
-    r"problem|problems|task|tasks|models|systems|agents|tracking|analysis|prediction|forecasting)$",
+    r"problem|problems|task|tasks|models|systems|agents|tracking|analysis|prediction|forecasting|"
+    r"interaction|navigation|mind|action|accuracy|latency|token|behaviou?r|safety|robustness|fairness|"
+    r"privacy|efficiency|preservation|awareness|capabilit(?:y|ies)|ability|abilities|questioning)$",
     re.I,
 )
 

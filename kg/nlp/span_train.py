@@ -135,10 +135,19 @@ def gold_examples(corpus_path, gold_path, *, nlp=None) -> list[Example]:
     return out
 
 
+# the settings `make train-model` and scripts/crossval.py use, chosen by GSAP cross-validation
+# (scripts/crossval.py): consulted on the weak cues plus the context cues that are often wrong on
+# names that are not data or models ("on V100" -> role), trained on every candidate (strong cues
+# teach what contexts of models and data look like)
+TYPER_CUES = ("default", "name shape", "list", "model family", "role", "head noun", "long form")
+DEFAULT_FIT = {"cues": TYPER_CUES, "train_cues": "all", "dev_weight": 2.0, "l2": 1e-4, "epochs": 12,
+               "dim": 1 << 18}
+
+
 def fit(examples: list[Example], *, cues=DEFAULT_CUES, train_cues=None, dev_weight: float = 2.0, seed: int = 0,
         **kw) -> SpanTyper:
     """Train a typer to be consulted on candidates with rule cue in `cues`, on the examples whose
-    cue is in `train_cues` (default: `cues`; None-like 'all' for every example)."""
+    cue is in `train_cues` (default: `cues`; "all" for every example). Deterministic given `seed`."""
     cues = tuple(sorted(cues))
     if train_cues == "all":
         use = list(examples)
@@ -148,7 +157,8 @@ def fit(examples: list[Example], *, cues=DEFAULT_CUES, train_cues=None, dev_weig
     if not use:
         raise ValueError("no training examples with the given cues")
     weights = [dev_weight if x.corpus == "dev" else 1.0 for x in use]
-    meta = {"seed": seed, "dev_weight": dev_weight, "examples": len(use),
+    meta = {"seed": seed, "dev_weight": dev_weight, "train_cues": train_cues if train_cues == "all" else sorted(keep),
+            "examples": len(use),
             "examples_by_corpus": {c: sum(x.corpus == c for x in use) for c in sorted({x.corpus for x in use})}}
     model_kw = {k: kw.pop(k) for k in ("min_prob", "drop_prob") if k in kw}
     return train([x.features for x in use], [x.label for x in use], sample_weight=weights, seed=seed,
@@ -162,4 +172,4 @@ def default_sources(shared: str | Path):
             "gold": shared / "eval" / "seed_gold.jsonl"}
 
 
-__all__ = ["Example", "candidates", "gsap_examples", "gold_examples", "fit", "default_sources", "norm"]
+__all__ = ["DEFAULT_FIT", "TYPER_CUES", "Example", "candidates", "gsap_examples", "gold_examples", "fit", "default_sources", "norm"]
