@@ -55,7 +55,8 @@ def cli():
 @click.option("--n-process", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Papers per task: bounds memory, sets the grain of parallelism.")
-@click.option("--no-cache", is_flag=True, help="Neither reuse nor update the extraction cache in OUTPUT/.cache/.")
+@click.option("--no-cache", is_flag=True,
+              help="A clean build: neither reuse nor update OUTPUT/.cache/, nor splice into the earlier graph.")
 @click.option("--whole-graph-limit", type=click.IntRange(min=0), default=5000, show_default=True,
               help="Above this many papers, graph.graphml/html/report show the most named entities only "
                    "and graph.ttl/jsonld are skipped (graph.nt and store/ always hold everything).")
@@ -109,6 +110,8 @@ def build(inputs, out_dir, in_format, formats, sample, strict, quiet, engine, sc
             click.echo(f"skipped {FILES[fmt]}: {why}")
         if s.cache_hits:
             click.echo(f"reused {s.cache_hits} cached extraction(s), extracted {s.cache_misses}")
+        if s.incremental is not None:
+            click.echo(f"remade the triples of {s.incremental} paper(s) and spliced them into the earlier graph")
         _print_rejects(report, quiet)
 
 

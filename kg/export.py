@@ -151,7 +151,7 @@ def _nt_text(g: KnowledgeGraph) -> str:
 # ---------------------------------------------------------------- swapping a folder in as a set
 
 #: Names a build writes into its folder; everything else found there is carried over to the new one.
-OUTPUT_NAMES = frozenset(FILES.values()) | {"build.json", "rejects.jsonl"}
+OUTPUT_NAMES = frozenset(FILES.values()) | {"build.json", "rejects.jsonl", ".build-index.json.gz"}
 MAX_CARRIED_FILES = 1000
 _RENAME_EXCHANGE = 2
 
@@ -177,6 +177,7 @@ def staged_folder(out_dir: str | Path) -> Iterator[Path]:
         raise ExportError(f"cannot create output folder {out}: {e.strerror}") from e
     _recover(out)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    os.chmod(stage, out.stat().st_mode & 0o7777 if out.is_dir() else 0o777 & ~_umask())
     try:
         yield stage
         if out.exists():
@@ -255,6 +256,12 @@ def _recover(out: Path) -> None:
         pid = p.name[len(f".{out.name}.build-"):].split("-")[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(p, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _alive(pid: int) -> bool:

@@ -128,9 +128,8 @@ def run(shared: Path, seed: int = 0, fit_kw: dict | None = None, log=print) -> d
     gsap_score, score = _scorers(shared)
     src = span_train.default_sources(shared)
     t0 = time.time()
-    nlp = build_nlp()
+    nlp = build_nlp(use_classifier=False)
     finder = nlp.get_pipe("kg_entities")
-    finder.classifier = None
     gsap_ex = span_train.gsap_examples(src["gsap"], nlp=nlp)
     dev_ex = span_train.gold_examples(src["corpus"], src["gold"], nlp=nlp)
     log(f"# candidates: {len(gsap_ex)} GSAP, {len(dev_ex)} dev ({time.time() - t0:.0f}s)")

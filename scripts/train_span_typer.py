@@ -36,8 +36,7 @@ def main():
     a = ap.parse_args()
     t0 = time.time()
     src = span_train.default_sources(a.shared)
-    nlp = build_nlp()
-    nlp.get_pipe("kg_entities").classifier = None
+    nlp = build_nlp(use_classifier=False)
     examples = span_train.gsap_examples(src["gsap"], nlp=nlp)
     if not a.no_dev:
         examples += span_train.gold_examples(src["corpus"], src["gold"], nlp=nlp)

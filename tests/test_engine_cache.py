@@ -57,3 +57,47 @@ def test_batches_extracted_before_a_failure_stay_cached(sample, tmp_path):
         build_folder(broken(), tmp_path / "out", formats="nt", n_process=1, batch_size=10)
     s = build_folder(sample[:20], tmp_path / "out", formats="nt", n_process=1, batch_size=10)
     assert s.cache_hits == 20
+
+
+def test_incremental_splice_updates_graph_and_store_like_a_clean_build(sample, tmp_path):
+    import pyoxigraph as ox
+
+    inc, clean = tmp_path / "inc", tmp_path / "clean"
+    changed = [sample[3].__class__(**{**sample[3].__dict__, "abstract": sample[3].abstract + " We also use GPT-4o."})]
+    build_folder(sample[:70], inc, formats="nt,store", n_process=1, batch_size=30)
+    # 20 new papers, one changed, one removed
+    papers = sample[:2] + changed + sample[4:90]
+    s = build_folder(papers, inc, formats="nt,store", n_process=1, batch_size=30)
+    assert s.incremental is not None and 20 <= s.incremental < 30
+    build_folder(papers, clean, formats="nt,store", n_process=1, cache=False)
+    assert (inc / "graph.nt").read_bytes() == (clean / "graph.nt").read_bytes()
+
+    def triples(d):
+        return set(ox.Store.read_only(str(d / "store")))
+
+    assert triples(inc) == triples(clean)
+    assert s.triples == len((clean / "graph.nt").read_bytes().splitlines())
+
+
+def test_splice_replaces_prefix_blocks_and_refuses_lines_outside_them(tmp_path):
+    from kg.engine.incremental import ShapeError, splice
+
+    old = tmp_path / "old.nt"
+    old.write_bytes(b"<a/1> <p> <x> .\n<b/1> <p> <x> .\n<b/1> <p> <y> .\n<c/1> <p> <x> .\n")
+    n, removed, added = splice(old, ["<b/1> <p> <y> .\n", "<b/1> <p> <z> .\n", "<d/1> <p> <x> .\n"],
+                               [b"<b/", b"<d/"], tmp_path / "new.nt")
+    assert (tmp_path / "new.nt").read_bytes() == (b"<a/1> <p> <x> .\n<b/1> <p> <y> .\n<b/1> <p> <z> .\n"
+                                                  b"<c/1> <p> <x> .\n<d/1> <p> <x> .\n")
+    assert (n, removed, added) == (5, [b"<b/1> <p> <x> .\n"], [b"<b/1> <p> <z> .\n", b"<d/1> <p> <x> .\n"])
+    with pytest.raises(ShapeError):
+        splice(old, ["<c/1> <p> <y> .\n"], [b"<b/"], tmp_path / "bad.nt")
+
+
+def test_an_edited_graph_file_is_not_spliced_into(sample, tmp_path):
+    out = tmp_path / "out"
+    build_folder(sample[:20], out, formats="nt", n_process=1)
+    with open(out / "graph.nt", "a") as f:
+        f.write("<http://x/s> <http://x/p> <http://x/o> .\n")
+    s = build_folder(sample[:25], out, formats="nt", n_process=1)
+    assert s.incremental is None and s.cache_hits == 20
+    assert b"http://x/s" not in (out / "graph.nt").read_bytes()

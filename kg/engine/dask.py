@@ -57,6 +57,7 @@ class DaskEngine:
             self.client = Client(self.cluster)
         self.workers_used = len(self.client.scheduler_info().get("workers", {})) or n_workers
         self.parts: list = []  # futures of each batch's records, in input order
+        self._round = 0
 
     def extract(self, batches: Iterable[Batch]) -> Iterator[Extracted]:
         """Extract batches on the cluster, yielding summaries in input order (bounded in flight)."""
@@ -73,18 +74,20 @@ class DaskEngine:
         while pending:
             yield pending.popleft().result()
 
-    def triples(self, table, focus: frozenset[str] = frozenset(), max_picks: int = 0) -> Iterator[tuple[Triples, Path]]:
+    def triples(self, table, focus: frozenset[str] = frozenset(), max_picks: int = 0,
+                previous: dict[str, str] | None = None, salt: str = "") -> Iterator[tuple[Triples, Path]]:
         """Phase 2 on the cluster, in any order: (lines of a batch, run file to write them to)."""
         from distributed import as_completed
 
         c = self.client
-        [table_f] = c.scatter([table], broadcast=True)
-        futs = [c.submit(triples_batch, i, part, table_f, focus, max_picks, pure=False)
+        self._round += 1
+        [table_f, previous_f] = c.scatter([table, previous], broadcast=True)
+        futs = [c.submit(triples_batch, i, part, table_f, focus, max_picks, previous_f, salt, pure=False)
                 for i, part in enumerate(self.parts)]
         for fut in as_completed(futs):
             out = fut.result()
             fut.release()
-            yield out, self.work / f"run-{out.index:06d}.nt"
+            yield out, self.work / f"run-{self._round}-{out.index:06d}.nt"
 
     def records(self, positions: dict[int, list[int]] | None = None) -> Iterator:
         """Every record in input order, or only those at {batch: [position, ...]}."""

@@ -38,16 +38,24 @@ def extract_task(batch: Batch, vocabulary_path: str | None, spill: Path) -> Extr
 
 
 def triples_task(index: int, spill: Path, table_path: Path, run: Path, focus: frozenset[str],
-                 max_picks: int) -> Triples:
+                 max_picks: int, previous_path: Path | None = None, salt: str = "") -> Triples:
     """Worker entry point of phase 2: a batch's records to a sorted run file."""
-    table = _TABLES.get(str(table_path))
-    if table is None:
-        _TABLES.clear()
-        table = _TABLES[str(table_path)] = _load(table_path)
-    out = triples_batch(index, _load(spill), table, focus, max_picks)
+    table = _shared(table_path)
+    previous = _shared(previous_path) if previous_path else None
+    out = triples_batch(index, _load(spill), table, focus, max_picks, previous, salt)
     write_run(out.lines, run)
     out.count, out.lines = len(out.lines), []
     return out
+
+
+def _shared(path: Path):
+    """An object pickled once by the coordinator, loaded once per worker."""
+    obj = _TABLES.get(str(path))
+    if obj is None:
+        if len(_TABLES) > 4:
+            _TABLES.clear()
+        obj = _TABLES[str(path)] = _load(path)
+    return obj
 
 
 def _context():
@@ -73,6 +81,7 @@ class LocalEngine:
         self.pool = None
         self.spills: list[Path] = []
         self.workers_used = 1
+        self._round = 0
 
     # -- phase 1
 
@@ -111,11 +120,18 @@ class LocalEngine:
 
     # -- phase 2
 
-    def triples(self, table, focus: frozenset[str] = frozenset(), max_picks: int = 0) -> Iterator[tuple[Triples, Path]]:
+    def triples(self, table, focus: frozenset[str] = frozenset(), max_picks: int = 0,
+                previous: dict[str, str] | None = None, salt: str = "") -> Iterator[tuple[Triples, Path]]:
         """Phase 2 over every extracted batch, in any order: (summary, run file) per batch."""
-        table_path = self.work / "table.pkl"
+        self._round += 1
+        table_path = self.work / f"table-{self._round}.pkl"
         _dump(table, table_path)
-        args = [(i, s, table_path, self.work / f"run-{i:06d}.nt", focus, max_picks) for i, s in enumerate(self.spills)]
+        previous_path = None
+        if previous is not None:
+            previous_path = self.work / f"previous-{self._round}.pkl"
+            _dump(previous, previous_path)
+        args = [(i, s, table_path, self.work / f"run-{self._round}-{i:06d}.nt", focus, max_picks, previous_path, salt)
+                for i, s in enumerate(self.spills)]
         if self.pool is None:
             for a in args:
                 yield triples_task(*a), a[3]

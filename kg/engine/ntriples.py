@@ -51,7 +51,7 @@ def write_run(lines: list[str], path: Path) -> Path:
     return path
 
 
-def _read(path: Path) -> Iterator[str]:
+def read_run(path: Path) -> Iterator[str]:
     # newline="" keeps a line's bytes as written; only "\n" ends a line in our files
     with open(path, encoding="utf-8", newline="\n", buffering=_BUFFER) as f:
         yield from f
@@ -82,7 +82,7 @@ def _merge(runs: list[Path], out: Path, fsync: bool) -> int:
     prev = None
     with open(out, "w", encoding="utf-8", newline="", buffering=_BUFFER) as f:
         write = f.write
-        for line in heapq.merge(*(_read(r) for r in runs)):
+        for line in heapq.merge(*(read_run(r) for r in runs)):
             if line != prev:
                 write(line)
                 n += 1

@@ -8,6 +8,7 @@ records cross to the reduce as `reduce_view`s, which leave out the mentions and 
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -86,22 +87,32 @@ def reduce_view(ex: PaperExtraction) -> PaperExtraction:
 
 @dataclass
 class Triples:
-    """Phase 2 output of a batch: its sorted unique N-Triples lines, and its papers that link the
-    most `focus` entities (for the aggregated views of large builds)."""
+    """Phase 2 output of a batch: its sorted unique N-Triples lines, each paper's fingerprint, and
+    its papers that link the most `focus` entities (for the aggregated views of large builds)."""
 
     index: int
     lines: list[str]
     picks: list[tuple[int, str, int]] = field(default_factory=list)  # (-score, paper id, position)
     count: int = 0  # lines, where `lines` went to a run file instead
+    fingerprints: list[tuple[str, str]] = field(default_factory=list)  # (paper id, fingerprint)
+    changed: list[str] = field(default_factory=list)  # ids of papers whose lines are in `lines`
 
 
 def triples_batch(index: int, records: Iterable[PaperExtraction], table, focus: frozenset[str] = frozenset(),
-                  max_picks: int = 0) -> Triples:
-    """Phase 2 on one batch: every paper's triples, serialised, sorted and de-duplicated."""
+                  max_picks: int = 0, previous: dict[str, str] | None = None, salt: str = "") -> Triples:
+    """Phase 2 on one batch: every paper's triples, serialised, sorted and de-duplicated.
+
+    With `previous` ({paper id: fingerprint} of the build the output folder holds), only papers
+    whose fingerprint changed get their lines made: the others' lines are already in that build."""
     from kg.graph.rdf import paper_triples
 
     records = list(records)
-    lines = nt_lines(t for ex in records for t in paper_triples(ex, table))
+    fps = [(ex.paper.id, fingerprint(ex, table, salt)) for ex in records]
+    if previous is None:
+        todo = records
+    else:
+        todo = [ex for ex, (pid, fp) in zip(records, fps) if previous.get(pid) != fp]
+    lines = nt_lines(t for ex in todo for t in paper_triples(ex, table))
     picks = []
     if max_picks and focus:
         for pos, ex in enumerate(records):
@@ -113,7 +124,23 @@ def triples_batch(index: int, records: Iterable[PaperExtraction], table, focus: 
             if keys:
                 picks.append((-len(keys), ex.paper.id, pos))
         picks = sorted(picks)[:max_picks]
-    return Triples(index, lines, picks)
+    return Triples(index, lines, picks, fingerprints=fps, changed=[ex.paper.id for ex in todo])
+
+
+def fingerprint(ex: PaperExtraction, table, salt: str = "") -> str:
+    """What a paper's triples depend on: the paper, its record and the canonical key and IRI of
+    every name its triples resolve (`paper_triples` reads nothing else of the entity table).
+    `salt` is the version of the code that makes triples."""
+    h = hashlib.sha256(salt.encode())
+    p = ex.paper
+    h.update(repr((p.id, p.title, p.abstract, p.date, p.url, p.authors)).encode("utf-8", "surrogatepass"))
+    h.update(repr((ex.entities, ex.results)).encode("utf-8", "surrogatepass"))
+    names = [e.label for e in ex.entities] + [n for r in ex.results for n in (r.benchmark, r.subject)]
+    for n in names:
+        ce = table.resolve(n)
+        part = f"\0{n}\0{ce.key}\0{ce.iri}" if ce is not None else f"\0{n}\0-"
+        h.update(part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:32]
 
 
 def cpu_count() -> int:

@@ -38,6 +38,10 @@ FEATURE_VERSION = 1
 # the shipped model names its own (kg.nlp.span_train.TYPER_CUES)
 DEFAULT_CUES = ("default", "name shape", "list", "model family")
 
+# candidates the text itself defines or names ("Long Form (LF)", "we propose X", a title's "X: ..."):
+# the typer may retype them but never drops them
+KEEP_SOURCES = ("abbrev", "long", "coined", "title")
+
 _DIGIT = re.compile(r"\d")
 _ALPHA_RUNS = re.compile(r"[a-z]+")
 _SIZE = re.compile(r"\d(?:\.\d+)?[bmk]\b|\d+x\d+b\b")
@@ -182,7 +186,7 @@ class SpanTyper:
     """Linear span typer: `predict(doc, span, source, rule_type, cue)` for EntityFinder's hook."""
 
     def __init__(self, weights, bias, *, classes=CLASSES, cues=DEFAULT_CUES, min_prob: float = 0.5,
-                 drop_prob: float = 0.5, meta: dict | None = None):
+                 drop_prob: float = 0.5, keep_sources=KEEP_SOURCES, meta: dict | None = None):
         import numpy as np
 
         self.W = np.asarray(weights, dtype=np.float32)
@@ -194,6 +198,7 @@ class SpanTyper:
         self.cues = frozenset(cues)
         self.min_prob = float(min_prob)
         self.drop_prob = float(drop_prob)
+        self.keep_sources = frozenset(keep_sources)
         self.meta = dict(meta or {})
 
     # -- scoring
@@ -215,7 +220,7 @@ class SpanTyper:
         """An EntityType to retype the candidate, None to keep the rule's type, False to drop it."""
         label, p = self.predict_label(doc, span, source, rule_type, cue)
         if label == "NONE":
-            return False if p >= self.drop_prob else None
+            return False if p >= self.drop_prob and source not in self.keep_sources else None
         if p < self.min_prob:
             return None
         if label == "Data":
@@ -237,7 +242,8 @@ class SpanTyper:
         import numpy as np
 
         header = {"format": "kg-span-typer", "feature_version": FEATURE_VERSION, "classes": list(self.classes),
-                  "cues": sorted(self.cues), "min_prob": self.min_prob, "drop_prob": self.drop_prob, **self.meta}
+                  "cues": sorted(self.cues), "min_prob": self.min_prob, "drop_prob": self.drop_prob,
+                  "keep_sources": sorted(self.keep_sources), **self.meta}
         members = {"W": self.W.astype(np.float16), "b": self.b.astype(np.float32),
                    "header": np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)}
         path = Path(path)
@@ -264,9 +270,9 @@ class SpanTyper:
             raise ValueError(f"{path}: feature version {header.get('feature_version')} != {FEATURE_VERSION}; "
                              "retrain it with `make train-model`")
         meta = {k: v for k, v in header.items()
-                if k not in ("format", "feature_version", "classes", "cues", "min_prob", "drop_prob")}
+                if k not in ("format", "feature_version", "classes", "cues", "min_prob", "drop_prob", "keep_sources")}
         return cls(W, b, classes=header["classes"], cues=header["cues"], min_prob=header["min_prob"],
-                   drop_prob=header["drop_prob"], meta=meta)
+                   drop_prob=header["drop_prob"], keep_sources=header.get("keep_sources", KEEP_SOURCES), meta=meta)
 
 
 def _data_role(span) -> EntityType | None:

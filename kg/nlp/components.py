@@ -267,7 +267,11 @@ class EntityFinder:
             if guess is not None:
                 etype, cue = guess, "classifier"
         label = entry.name if entry is not None else text
-        return Candidate(sp.start_char, sp.start_char + len(sp.text.rstrip(" ,.;:\"'“”")), text, label, etype, src, cue,
+        end = sp.start_char + len(sp.text.rstrip(" ,.;:\"'“”"))
+        if sp.end < len(doc) and doc[sp.end].text == "s" and not sp[-1].whitespace_:
+            # "NPTs", "CoTs": the tokenizer split the plural off; the surface form keeps it
+            text, end = text + "s", end + 1
+        return Candidate(sp.start_char, end, text, label, etype, src, cue,
                          long_form, entry)
 
     def _type(self, doc: Doc, sp: Span, text: str, entry, long_form) -> tuple[EntityType, str]:

@@ -77,7 +77,7 @@ def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
     elif shorts:
         label = shorts[0]
     else:
-        label = Counter(c.text for c in members).most_common(1)[0][0]
+        label = Counter(c.label for c in members).most_common(1)[0][0]
     best = min(members, key=lambda c: _CUE_STRENGTH.get(c.type_cue, 8))
     etype = best.type
     aliases = sorted({c.text for c in members} | {c.long_form for c in members if c.long_form} - {label})

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.nlp.classifier import DEFAULT_CUES, SpanTyper, span_features, train
-from kg.types import EntityType, Paper
+from kg.types import Paper
 
 ARCH_LABEL = "Method"  # GSAP ModelArchitecture ("Transformer", "ResNet"): not a Model by GUIDELINES.md
 DATASOURCE_LABEL = "NONE"  # GSAP Datasource ("Wikipedia", "CommonCrawl"): not scored as data by GSAP
@@ -67,7 +67,7 @@ def candidates(texts, nlp=None):
     """For each text, the (start, end, text, source, rule type, cue, features) of every candidate."""
     from kg.nlp.pipeline import build_nlp
 
-    nlp = nlp or build_nlp()
+    nlp = nlp or build_nlp(use_classifier=False)
     finder = nlp.get_pipe("kg_entities")
     saved = finder.classifier
     rec = finder.classifier = _Recorder()
@@ -140,8 +140,8 @@ def gold_examples(corpus_path, gold_path, *, nlp=None) -> list[Example]:
 # names that are not data or models ("on V100" -> role), trained on every candidate (strong cues
 # teach what contexts of models and data look like)
 TYPER_CUES = ("default", "name shape", "list", "model family", "role", "head noun", "long form")
-DEFAULT_FIT = {"cues": TYPER_CUES, "train_cues": "all", "dev_weight": 2.0, "l2": 1e-4, "epochs": 12,
-               "dim": 1 << 18}
+DEFAULT_FIT = {"cues": TYPER_CUES, "train_cues": "all", "dev_weight": 2.0, "epochs": 12,
+               "dim": 1 << 18, "l2": 1e-4}
 
 
 def fit(examples: list[Example], *, cues=DEFAULT_CUES, train_cues=None, dev_weight: float = 2.0, seed: int = 0,
@@ -160,7 +160,7 @@ def fit(examples: list[Example], *, cues=DEFAULT_CUES, train_cues=None, dev_weig
     meta = {"seed": seed, "dev_weight": dev_weight, "train_cues": train_cues if train_cues == "all" else sorted(keep),
             "examples": len(use),
             "examples_by_corpus": {c: sum(x.corpus == c for x in use) for c in sorted({x.corpus for x in use})}}
-    model_kw = {k: kw.pop(k) for k in ("min_prob", "drop_prob") if k in kw}
+    model_kw = {k: kw.pop(k) for k in ("min_prob", "drop_prob", "keep_sources") if k in kw}
     return train([x.features for x in use], [x.label for x in use], sample_weight=weights, seed=seed,
                  cues=cues, meta=meta, **model_kw, **kw)
 
