@@ -19,7 +19,7 @@ __all__ = ["__version__", "build", "read_papers", "KnowledgeGraph", "write_outpu
 def __getattr__(name):
     # lazy: importing kg must not load spaCy
     if name == "build":
-        from kg.build import build
+        from kg.builder import build
         return build
     if name == "read_papers":
         from kg.ingest import read_papers

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.build import build  # noqa: E402
+from kg.builder import build  # noqa: E402
 from kg.export import write_outputs  # noqa: E402
 from kg.ingest import read_papers  # noqa: E402
 from kg.nlp import span_train  # noqa: E402

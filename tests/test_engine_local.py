@@ -5,7 +5,7 @@ import json
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.build import build
+from kg.builder import build
 from kg.engine import build_folder
 from kg.engine.ntriples import merge_runs, nt_lines, write_run
 from kg.export import write_outputs

@@ -4,7 +4,7 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from kg.build import build
+from kg.builder import build
 from kg.graph.canonical import canonicalise, family_key
 from kg.graph.model import KnowledgeGraph
 from kg.ids import entity_iri, name_key, paper_iri

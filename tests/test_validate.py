@@ -16,7 +16,7 @@ from kg_fixture import build_dir, knowledge_graph
 @pytest.fixture(scope="module")
 def pipeline_build(tmp_path_factory, nlp_small):
     """A build of a few abstracts written for this test, through the real extraction pipeline."""
-    from kg.build import build
+    from kg.builder import build
     from kg.export import write_outputs
     from kg.types import Paper
 
