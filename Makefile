@@ -35,9 +35,16 @@ test: install-test  ## run the whole test suite
 # dev table of the shipped build for regressions only, and the honest numbers from
 # scripts/crossval.py: GSAP typed by fold-held-out typers, dev by 5-fold CV over papers.
 eval: install  ## score builds of the two dev sets in ../shared (typer numbers cross-validated)
-	$(BIN)/kg build $(SHARED)/corpus/daily-papers-sep-2.jsonl -o $(EVAL_OUT)/seed --formats ttl
+	KG_SPAN_TYPER=none $(BIN)/kg build $(SHARED)/corpus/daily-papers-sep-2.jsonl -o $(EVAL_OUT)/seed-rules --formats ttl -q
+	@echo "== dev gold (seed_gold.jsonl), rules alone (no statistical typer): honest; worst errors on stderr =="
+	$(BIN)/python $(SHARED)/eval/score.py --graph $(EVAL_OUT)/seed-rules/graph.ttl --gold $(SHARED)/eval/seed_gold.jsonl --errors 25
+	$(BIN)/kg build $(SHARED)/corpus/daily-papers-sep-2.jsonl -o $(EVAL_OUT)/seed --formats ttl -q
 	@echo "== dev gold (seed_gold.jsonl), shipped build: the span typer trained on this gold, optimistic =="
 	$(BIN)/python $(SHARED)/eval/score.py --graph $(EVAL_OUT)/seed/graph.ttl --gold $(SHARED)/eval/seed_gold.jsonl
+	KG_SPAN_TYPER=none $(BIN)/kg build $(SHARED)/gsap/paragraphs.jsonl -o $(EVAL_OUT)/gsap-rules --formats ttl -q
+	@echo "== GSAP-NER paragraphs, rules alone (ours vs peer SciDeBERTa) =="
+	$(BIN)/python $(SHARED)/eval/gsap_score.py --graph $(EVAL_OUT)/gsap-rules/graph.ttl --holdout $(SHARED)/gsap/paragraphs.jsonl | $(BIN)/python -m kg.evalfmt
+	@echo "== cross-validated tables with the span typer =="
 	$(BIN)/python scripts/crossval.py --shared $(SHARED) --json $(EVAL_OUT)/crossval.json
 
 eval-cv: install  ## cross-validated GSAP (by fold) and dev (5-fold) tables for the span typer
