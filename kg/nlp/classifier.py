@@ -90,7 +90,9 @@ class _DocInfo:
 
     def __init__(self, doc):
         self.doc = doc
-        self.text = doc.text
+        from kg.nlp.sentences import doc_text
+
+        self.text = doc_text(doc)
         arr = doc.to_array("SENT_START")
         self.starts = [0] + [int(i) for i in (arr[1:] == 1).nonzero()[0] + 1]
         self.toks: dict[int, str] = {}

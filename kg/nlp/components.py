@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 
 from kg.ids import name_key
 from kg.nlp import rules
-from kg.nlp.sentences import sent_of, sentences
+from kg.nlp.sentences import doc_text, sent_of, sentences
 from kg.nlp.sentences import title_end as sentences_title_end
 from kg.nlp.vocab import Vocabulary, VocabEntry, default_vocabulary, load_vocabulary
 from kg.types import EntityType
@@ -52,9 +52,10 @@ def make_sentence_breaks(nlp: Language, name: str):
 
 
 def _line_breaks(doc: Doc) -> Doc:
-    for tok in doc[1:]:
-        if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
-            tok.is_sent_start = True
+    strings = doc.vocab.strings
+    for i, orth in enumerate(doc.to_array("ORTH")[:-1].tolist()):
+        if "\n" in strings[orth]:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -84,6 +85,8 @@ def make_acronym_detector(nlp: Language, name: str):  # entry-point alias kept f
 class EntityFinder:
     def __init__(self, nlp: Language, vocab: Vocabulary, classifier=None):
         self.vocab = vocab
+        self._flags: dict[str, tuple[bool, bool, bool, bool]] = {}
+        self._cue_words: dict[int, bool] = {}
         # optional statistical span typer (kg.nlp.classifier): consulted only where the rules'
         # cues are weak (the cues in its `cues`); returns a type, None to keep the rule's type,
         # or False for "not an entity"
@@ -120,7 +123,7 @@ class EntityFinder:
     # -- candidates
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         abbrevs = rules.find_abbreviations(text)
         doc._.kg_abbreviations = abbrevs
         spans: list[tuple[Span, str, VocabEntry | None]] = []
@@ -147,36 +150,57 @@ class EntityFinder:
         doc._.kg_candidates = _share_types_in_lists(text, cands)
         return doc
 
+    def _token_flags(self, text: str) -> tuple[bool, bool, bool, bool]:
+        """(name shape, capitalised compound, family word, url-like) of a token text, cached:
+        most tokens are common words seen before."""
+        f = self._flags.get(text)
+        if f is None:
+            urlish = "/" in text and "." in text or text.startswith(("http", "www."))
+            f = self._flags[text] = (
+                not urlish and rules.is_name_shape(text),
+                not urlish and rules.is_capitalised_compound(text),
+                text.lower() in self.family_words,
+                urlish,
+            )
+            if len(self._flags) > 200_000:
+                self._flags.clear()
+        return f
+
     def _shape_spans(self, doc: Doc):
         title_end = sentences_title_end(doc)
+        strings = doc.vocab.strings
+        texts = [strings[o] for o in doc.to_array("ORTH").tolist()]
+        n = len(texts)
         i = 0
-        n = len(doc)
         while i < n:
-            tok = doc[i]
-            text = tok.text
-            if tok.like_url or "/" in text and "." in text:
+            text = texts[i]
+            shaped, compound, is_family, urlish = self._token_flags(text)
+            if urlish or not (shaped or compound or is_family):
                 i += 1
                 continue
-            is_family = text.lower() in self.family_words
-            in_title = tok.idx < title_end
-            shaped = rules.is_name_shape(text) or (
-                not in_title and not tok.is_sent_start and rules.is_capitalised_compound(text))
+            tok = doc[i]
+            if tok.like_url:
+                i += 1
+                continue
+            if not shaped and compound:
+                shaped = tok.idx >= title_end and not tok.is_sent_start
             if shaped or is_family:
                 j = i + 1
                 model_like = is_family or rules.shape_type(text) is EntityType.MODEL or (
                     (e := self.vocab.lookup(text)) is not None and e.type is EntityType.MODEL)
                 if model_like:
-                    while j < n and j - i < 4 and rules.MODEL_CONTINUATION.match(doc[j].text):
+                    while j < n and j - i < 4 and rules.MODEL_CONTINUATION.match(texts[j]):
                         j += 1
                 else:
-                    while j < n and j - i < 3 and rules.BENCH_CONTINUATION.match(doc[j].text):
+                    while j < n and j - i < 3 and rules.BENCH_CONTINUATION.match(texts[j]):
                         j += 1
                 if is_family and j == i + 1 and not shaped:
                     # a bare family word ("Llama") counts only when the vocabulary knows it
                     if self.vocab.lookup(text) is None:
                         i += 1
                         continue
-                yield doc[i:j], "shape", self.vocab.lookup(doc[i:j].text) or self._modified_entry(doc[i:j].text)
+                sp = doc[i:j]
+                yield sp, "shape", self.vocab.lookup(sp.text) or self._modified_entry(sp.text)
                 i = j
                 continue
             i += 1
@@ -195,7 +219,15 @@ class EntityFinder:
                     or len(words) == 1 and words[0].text[:1].isupper()
                 ) and not self.vocab.is_generic(head.text):
                     yield head, "title", self.vocab.lookup(head.text)
-        for tok in doc:
+        strings = doc.vocab.strings
+        for i, orth in enumerate(doc.to_array("ORTH").tolist()):
+            cue = self._cue_words.get(orth)
+            if cue is None:
+                t = strings[orth]
+                cue = self._cue_words[orth] = t.lower() in rules.NAMING_WORDS or bool(rules.PROPOSE_VERBS.match(t))
+            if not cue:
+                continue
+            tok = doc[i]
             low = tok.lower_
             start = None
             if low in rules.NAMING_WORDS or (rules.PROPOSE_VERBS.match(tok.text) and _has_we_before(tok)):

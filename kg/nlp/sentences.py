@@ -33,7 +33,7 @@ def title_end(doc: Doc) -> int:
     """Character offset where the title ends (the blank line before the abstract), or -1."""
     v = doc.user_data.get("kg_title_end")
     if v is None:
-        v = doc.user_data["kg_title_end"] = doc.text.find("\n\n")
+        v = doc.user_data["kg_title_end"] = doc_text(doc).find("\n\n")
     return v
 
 
