@@ -200,7 +200,8 @@ def run_size(n: int, work: Path, *, n_process: int | None, batch_size: int, veri
     print(f"[{n}] named queries ...", file=sys.stderr)
     lat = query_latency(out)
     return {
-        "n": n, "bare_s": bare_s, "bare_cpu_s": bare_cpu_s, "full": full, "incremental": inc, "incremental_equals_clean": same,
+        "n": n, "bare_s": bare_s, "bare_cpu_s": bare_cpu_s, "full": full, "incremental": inc,
+        "incremental_equals_clean": same,
         "query_ms": lat, "machine": machine(), "date": time.strftime("%Y-%m-%d"),
         "settings": {"n_process": full["workers"], "batch_size": batch_size, "formats": FORMATS},
     }
@@ -241,6 +242,7 @@ def render(results: dict) -> str:
             seen.add(key)
             lines.append(f"- {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; Python {m['python']}, "
                          f"spaCy {m['spacy']}; {m['os']}")
+    lines += ["- code measured: " + ", ".join(f"{r['n']:,}: {r.get('code', 'unknown')}" for r in rows)]
     lines += ["- load average (1 min) when each size started: "
               + ", ".join(f"{r['n']:,}: {r['machine']['load_1min_at_start']}" for r in rows)
               + " (the machine is shared; a load above the core count slows every number)", ""]
@@ -249,23 +251,46 @@ def render(results: dict) -> str:
               "processes) do much less, so both are given.", "",
               "| abstracts | build wall (s) | abstracts/s | bare tokeniser wall (s) | wall ratio to bare "
               "| build CPU (s) | CPU ratio to bare | peak RSS coordinator (MB) "
-              "| peak RSS all processes (MB) | triples | +1% rebuild wall (s) | rebuild / build | rebuild = clean |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |"]
+              "| peak RSS all processes (MB) | triples | +1% rebuild wall (s) | rebuild / build "
+              "| rebuild peak RSS all processes (MB) | rebuild = clean |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |"]
     for r in rows:
         f, i = r["full"], r["incremental"]
         same = {True: "yes", False: "**no**", None: "not checked"}[r["incremental_equals_clean"]]
         cpu = f.get("cpu_s", float("nan"))
         lines.append(f"| {r['n']:,} | {f['wall_s']:.1f} | {r['n'] / f['wall_s']:.0f} | {r['bare_s']:.1f} | "
-                     f"{f['wall_s'] / r['bare_s']:.1f}× | {cpu:.0f} | {cpu / r.get('bare_cpu_s', r['bare_s']):.1f}× | "
+                     f"{f['wall_s'] / r['bare_s']:.1f}× | {cpu:.0f} | "
+                     f"{cpu / r.get('bare_cpu_s', r['bare_s']):.1f}× | "
                      f"{f['rss_main_mb']:.0f} | {f['rss_tree_mb']:.0f} | "
-                     f"{f['triples']:,} | {i['wall_s']:.1f} | {100 * i['wall_s'] / f['wall_s']:.0f}% | {same} |")
+                     f"{f['triples']:,} | {i['wall_s']:.1f} | {100 * i['wall_s'] / f['wall_s']:.0f}% | "
+                     f"{i['rss_tree_mb']:.0f} | {same} |")
+    lines += ["", "## Targets (issue 6: 2 cores, 24 GB)", "",
+              "| target | measured | met |", "| --- | --- | :---: |"]
+    for r in rows:
+        f, i = r["full"], r["incremental"]
+        checks = []
+        if r["n"] == 20000:
+            checks += [("20k: build ≤ 2× bare tokeniser (goal 1×)", f"{f['wall_s'] / r['bare_s']:.1f}×",
+                        f["wall_s"] <= 2 * r["bare_s"]),
+                       ("20k: peak RSS < 1.5 GB (all processes)", f"{f['rss_tree_mb'] / 1024:.2f} GB",
+                        f["rss_tree_mb"] < 1536)]
+        if r["n"] == 100000:
+            checks += [("100k: build < 3 min", f"{f['wall_s'] / 60:.1f} min", f["wall_s"] < 180),
+                       ("100k: peak RSS < 2.5 GB (all processes)", f"{f['rss_tree_mb'] / 1024:.2f} GB",
+                        f["rss_tree_mb"] < 2560)]
+        checks.append((f"{r['n'] // 1000}k: +1% rebuild ≤ 15% of the build",
+                       f"{100 * i['wall_s'] / f['wall_s']:.0f}%", i["wall_s"] <= 0.15 * f["wall_s"]))
+        if r["incremental_equals_clean"] is not None:
+            checks.append((f"{r['n'] // 1000}k: rebuild equals a clean build", "byte-identical graph.nt"
+                           if r["incremental_equals_clean"] else "differs", r["incremental_equals_clean"]))
+        lines += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in checks]
     lines += ["", "## Where the time goes (seconds, wall, inside the build)", "",
               "| abstracts | run | " + " | ".join(_phases(rows)) + " |",
               "| ---: | --- | " + " | ".join("---:" for _ in _phases(rows)) + " |"]
     for r in rows:
         for name, b in (("clean", r["full"]), ("+1%", r["incremental"])):
-            lines.append(f"| {r['n']:,} | {name} | " + " | ".join(f"{b['seconds'].get(p, 0):.1f}" for p in _phases(rows))
-                         + " |")
+            cells = " | ".join(f"{b['seconds'].get(p, 0):.1f}" for p in _phases(rows))
+            lines.append(f"| {r['n']:,} | {name} | {cells} |")
     lines += ["", "## Named queries (median ms over 3 runs, store opened each time)", "",
               "| abstracts | " + " | ".join(sorted(rows[0]["query_ms"])) + " |",
               "| ---: | " + " | ".join("---:" for _ in rows[0]["query_ms"]) + " |"]
@@ -274,8 +299,16 @@ def render(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _describe() -> str:
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True)
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def _phases(rows) -> list[str]:
-    out: list[str] = []
+    out: list[str] = ["extract", "triples", "merge", "store", "other outputs", "finish"]
     for r in rows:
         for p in r["full"]["seconds"]:
             if p not in out:
@@ -293,10 +326,12 @@ def main(argv=None) -> None:
     ap.add_argument("--n-process", type=int, default=None, help="worker processes (default: all cores)")
     ap.add_argument("--batch-size", type=int, default=1000)
     ap.add_argument("--verify", action="store_true", help="check the +1%% rebuild equals a clean build")
+    ap.add_argument("--label", default=None, help="what code was measured (default: git describe)")
     a = ap.parse_args(argv)
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {}
     for n in a.sizes:
         results[str(n)] = run_size(n, a.work, n_process=a.n_process, batch_size=a.batch_size, verify=a.verify)
+        results[str(n)]["code"] = a.label or _describe()
         RESULTS_JSON.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
         RESULTS_MD.write_text(render(results))
         print(json.dumps(results[str(n)], indent=1), file=sys.stderr)

@@ -1,10 +1,13 @@
 """Generate N realistic synthetic abstracts as JSON Lines, from the bundled sample.
 
 Each paper is a real abstract of the sample (Daily Papers of 2 September) with a quarter of its
-sentences swapped for sentences of other abstracts, and fresh names: the title names a new method, and about a third of the entity names in the
-sentences (names extraction finds in the sample) become names never seen before. So texts are
-all distinct (nothing is cached by accident), the entity table grows with the corpus as in real
-arXiv data, and well-known names (GPT-4o, MATH-500, GRPO) still join papers together.
+sentences swapped for sentences of other abstracts, and fresh names: the title names a new
+method, and about a third of the entity names in the sentences (names extraction finds in the
+sample) become names never seen before. So texts are all distinct (nothing is cached by
+accident), the entity table grows with the corpus (about 3 new entities per paper, more than
+real arXiv data: a harsh case for the reduce), and well-known names (GPT-4o, MATH-500, GRPO)
+still join papers together. Papers come out a little denser in names than the sample (6.6
+entities per paper against 4.2), so they give more triples (about 170 per paper against 117).
 
     python benchmarks/generate.py 10000 -o /tmp/papers-10k.jsonl [--seed 1] [--start 0]
 

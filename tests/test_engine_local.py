@@ -125,3 +125,15 @@ def test_sigkill_mid_build_leaves_the_previous_output_and_a_readable_cache(sampl
     s = build_folder(sample[:40], out, formats="nt", n_process=1, batch_size=10)
     assert s.cache_hits >= 30  # the batches committed before the kill
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_merging_in_rounds_leaves_only_the_output(tmp_path):
+    from rdflib import URIRef
+
+    p = URIRef("http://x/p")
+    runs_dir = tmp_path / "runs"
+    runs_dir.mkdir()
+    runs = [write_run(nt_lines([(URIRef(f"http://x/{i}"), p, p)]), runs_dir / f"{i}.nt") for i in range(7)]
+    assert merge_runs(runs, tmp_path / "all.nt", fanin=2) == 7
+    assert not list(runs_dir.iterdir())  # merged in rounds: every input and part removed
+    assert [x.name for x in tmp_path.iterdir() if x.is_file()] == ["all.nt"]

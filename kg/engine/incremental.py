@@ -88,7 +88,8 @@ class ShapeError(Exception):
     """A new line is not under any prefix being replaced: incremental splicing does not apply."""
 
 
-def splice(old: Path, new_lines: Iterable[str], prefixes: Iterable[bytes], out: Path) -> tuple[int, list[bytes], list[bytes]]:
+def splice(old: Path, new_lines: Iterable[str], prefixes: Iterable[bytes],
+           out: Path) -> tuple[int, list[bytes], list[bytes]]:
     """Write `out` = `old` with every block of lines under `prefixes` replaced by the `new_lines`
     under it (sorted). Returns (lines in `out`, lines that left, lines that came).
 
@@ -104,8 +105,7 @@ def splice(old: Path, new_lines: Iterable[str], prefixes: Iterable[bytes], out: 
         mm = mmap.mmap(f_old.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         try:
             pos = 0
-            lines_old = _count_lines(mm)
-            lines = lines_old
+            lines = _count_lines(mm)
             for p in prefixes:
                 lo = _lower_bound(mm, p, pos)
                 hi = _lower_bound(mm, p + b"\xff", lo)
@@ -113,15 +113,26 @@ def splice(old: Path, new_lines: Iterable[str], prefixes: Iterable[bytes], out: 
                 if nxt is not None and nxt < p:
                     raise ShapeError(nxt.decode("utf-8", "replace"))
                 _copy(mm, pos, lo, f_out)
-                block = []
+                # the old block and the new one, both sorted, walked side by side (a block can be
+                # the whole entity table: never held in memory)
+                old_lines = _lines(mm, lo, hi)
+                o = next(old_lines, None)
                 while (nxt := new_iter.peek()) is not None and nxt.startswith(p):
-                    block.append(next(new_iter))
-                f_out.write(b"".join(block))
-                old_block = [l + b"\n" for l in mm[lo:hi - 1].split(b"\n")] if hi > lo else []
-                r, a = _diff(old_block, block)
-                removed += r
-                added += a
-                lines += len(block) - len(old_block)
+                    f_out.write(next(new_iter))
+                    lines += 1
+                    while o is not None and o < nxt:
+                        removed.append(o)
+                        lines -= 1
+                        o = next(old_lines, None)
+                    if o == nxt:
+                        lines -= 1
+                        o = next(old_lines, None)
+                    else:
+                        added.append(nxt)
+                while o is not None:
+                    removed.append(o)
+                    lines -= 1
+                    o = next(old_lines, None)
                 pos = hi
             if new_iter.peek() is not None:
                 raise ShapeError(new_iter.peek().decode("utf-8", "replace"))
@@ -134,21 +145,12 @@ def splice(old: Path, new_lines: Iterable[str], prefixes: Iterable[bytes], out: 
     return lines, removed, added
 
 
-def _diff(old: list[bytes], new: list[bytes]) -> tuple[list[bytes], list[bytes]]:
-    """Lines only in `old`, lines only in `new` (both sorted)."""
-    i = j = 0
-    removed, added = [], []
-    while i < len(old) and j < len(new):
-        if old[i] == new[j]:
-            i += 1
-            j += 1
-        elif old[i] < new[j]:
-            removed.append(old[i])
-            i += 1
-        else:
-            added.append(new[j])
-            j += 1
-    return removed + old[i:], added + new[j:]
+def _lines(mm, lo: int, hi: int) -> Iterator[bytes]:
+    """The lines of mm[lo:hi] (each with its newline), one at a time."""
+    while lo < hi:
+        end = mm.find(b"\n", lo, hi) + 1 or hi
+        yield mm[lo:end]
+        lo = end
 
 
 def _lower_bound(mm, key: bytes, lo: int) -> int:

@@ -22,7 +22,6 @@ def nt_lines(triples: Iterable[tuple]) -> list[str]:
     """Sorted, unique N-Triples lines (each ending in a newline) of `triples`.
 
     >>> from rdflib import Literal, URIRef
-from rdflib.term import _is_valid_uri
     >>> nt_lines([(URIRef("http://x/b"), URIRef("http://x/p"), Literal("q")),
     ...           (URIRef("http://x/a"), URIRef("http://x/p"), URIRef("http://x/b"))] * 2)
     ['<http://x/a> <http://x/p> <http://x/b> .\\n', '<http://x/b> <http://x/p> "q" .\\n']
@@ -60,21 +59,29 @@ def read_run(path: Path) -> Iterator[str]:
 def merge_runs(runs: list[Path], out: Path, fanin: int = 64) -> int:
     """Merge sorted runs into one sorted file of unique lines (fsynced); returns the line count.
 
-    More than `fanin` runs are merged in rounds, so open files stay few."""
+    More than `fanin` runs are merged in rounds, so open files stay few: the files of a round
+    are written next to the runs, and the inputs of a round are removed once merged (the disk
+    then holds at most about twice the output)."""
     runs = list(runs)
     fanin = max(2, fanin)
+    made: list[Path] = []
     round_ = 0
     while len(runs) > fanin:
         merged = []
         for i in range(0, len(runs), fanin):
-            part = out.with_name(f"{out.name}.merge{round_}-{i}")
+            part = runs[0].parent / f"merge-{round_}-{i}.nt"
             _merge(runs[i:i + fanin], part, fsync=False)
-            for r in runs[i:i + fanin]:
-                r.unlink()
             merged.append(part)
+        for r in runs:
+            r.unlink()
+        made += merged
         runs = merged
         round_ += 1
-    return _merge(runs, out, fsync=True)
+    n = _merge(runs, out, fsync=True)
+    for r in runs:
+        if r in made:
+            r.unlink()
+    return n
 
 
 def _merge(runs: list[Path], out: Path, fsync: bool) -> int:

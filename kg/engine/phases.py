@@ -130,11 +130,11 @@ def triples_batch(index: int, records: Iterable[PaperExtraction], table, focus: 
 def fingerprint(ex: PaperExtraction, table, salt: str = "") -> str:
     """What a paper's triples depend on: the paper, its record and the canonical key and IRI of
     every name its triples resolve (`paper_triples` reads nothing else of the entity table).
-    `salt` is the version of the code that makes triples."""
+    `salt` is the version of the code that makes triples, which includes the pipeline version: the
+    record is then a function of the paper's text, so the paper stands for it."""
     h = hashlib.sha256(salt.encode())
     p = ex.paper
     h.update(repr((p.id, p.title, p.abstract, p.date, p.url, p.authors)).encode("utf-8", "surrogatepass"))
-    h.update(repr((ex.entities, ex.results)).encode("utf-8", "surrogatepass"))
     names = [e.label for e in ex.entities] + [n for r in ex.results for n in (r.benchmark, r.subject)]
     for n in names:
         ce = table.resolve(n)
