@@ -1,11 +1,13 @@
-"""Write a KnowledgeGraph to an output folder: Turtle, N-Triples, JSON-LD, GraphML, entities.csv,
-graph.html and report.html. Every file is written to a temporary name and renamed into place, and
-the folder's files are swapped in as a set (`staged_folder`)."""
+"""Write a KnowledgeGraph to an output folder: Turtle, N-Triples, JSON-LD, GraphML, GEXF, entities.csv,
+edges.csv (and both as Parquet), graph.html and report.html. Every file is written to a temporary name
+and renamed into place, and the folder's files are swapped in as a set (`staged_folder`)."""
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -15,23 +17,57 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
-from kg.errors import ConfigError, ExportError
+from kg.errors import ConfigError, ExportError, MissingExtraError
 from kg.graph.model import KnowledgeGraph
 from kg.namespaces import jsonld_context
 
-FORMATS = ("ttl", "nt", "jsonld", "graphml", "csv", "html", "report", "store")
+FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "csv", "edges", "parquet", "edges-parquet", "html", "report",
+           "store")
 FILES = {"ttl": "graph.ttl", "nt": "graph.nt", "jsonld": "graph.jsonld", "graphml": "graph.graphml",
-         "csv": "entities.csv", "html": "graph.html", "report": "report.html", "store": "store"}
+         "gexf": "graph.gexf", "csv": "entities.csv", "edges": "edges.csv", "parquet": "entities.parquet",
+         "edges-parquet": "edges.parquet", "html": "graph.html", "report": "report.html", "store": "store"}
+#: Need pyarrow (the `parquet` extra); left out of the default set where it is not installed.
+PARQUET_FORMATS = ("parquet", "edges-parquet")
+#: Made from the entity table alone, so the streaming engine writes them whole for any corpus.
+TABLE_FORMATS = ("csv", "parquet")
+#: Made from the graph in memory: the streaming engine writes them from the whole graph up to its
+#: whole-graph limit, and above it from an aggregated subgraph (or skips them: see kg.engine.build).
+GRAPH_FORMATS = ("ttl", "jsonld", "graphml", "gexf", "edges", "edges-parquet", "html", "report")
+#: Columns of edges.csv / edges.parquet, one row per edge of the NetworkX graph.
+EDGE_COLUMNS = ["source", "source_type", "source_label", "relation", "target", "target_type", "target_label",
+                "evidence"]
+
+
+def has_parquet() -> bool:
+    """Whether Parquet can be written here (pyarrow is importable)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def default_formats() -> tuple[str, ...]:
+    """Every format, less Parquet where pyarrow is not installed."""
+    return FORMATS if has_parquet() else tuple(f for f in FORMATS if f not in PARQUET_FORMATS)
 
 
 def parse_formats(spec: str | Iterable[str] | None) -> tuple[str, ...]:
-    """'ttl,nt' -> ('ttl', 'nt'); None or 'all' -> every format."""
+    """'ttl,nt' -> ('ttl', 'nt'); None or 'all' -> `default_formats()`.
+
+    Raises:
+        ConfigError: an unknown format.
+        MissingExtraError: a Parquet format was asked for and pyarrow is not installed.
+    """
     if spec is None or spec == "all":
-        return FORMATS
+        return default_formats()
     items = [s.strip() for s in (spec.split(",") if isinstance(spec, str) else spec) if s.strip()]
     bad = [s for s in items if s not in FORMATS]
     if bad or not items:
         raise ConfigError(f"unknown format {', '.join(map(repr, bad)) or repr(spec)}; choose from {', '.join(FORMATS)}")
+    if any(f in PARQUET_FORMATS for f in items) and not has_parquet():
+        raise MissingExtraError("Parquet output (" + ", ".join(f for f in items if f in PARQUET_FORMATS) + ")",
+                                "parquet")
     return tuple(dict.fromkeys(items))
 
 
@@ -59,6 +95,24 @@ def ntriples(g: KnowledgeGraph) -> str:
     return "\n".join(sorted(set(l for l in lines if l.strip()))) + "\n"
 
 
+def jsonld_text(rdf) -> str:
+    """JSON-LD of an rdflib graph, compacted with our context, the same bytes for the same triples.
+
+    rdflib emits nodes and multi-valued properties in set order, which changes between runs; both
+    are unordered in JSON-LD (we write no `@list`), so they are sorted."""
+    data = json.loads(rdf.serialize(format="json-ld", context=jsonld_context()))
+    return json.dumps(_sorted_values(data), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def _sorted_values(node):
+    if isinstance(node, dict):
+        return {k: _sorted_values(v) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_values(v) for v in node]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return node
+
+
 def graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy with only GraphML-able attribute values (lists joined with '|', evidence as text)."""
     out = nx.MultiDiGraph()
@@ -73,6 +127,40 @@ def graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+def gexf_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The GraphML copy with Gephi's names: a node's `kind` is its `type`, an edge's relation its `label`."""
+    out = graphml_graph(g)
+    for _, d in out.nodes(data=True):
+        if "kind" in d:
+            d["type"] = d.pop("kind")
+    for _, _, d in out.edges(data=True):
+        d["label"] = d.get("relation", "")
+    return out
+
+
+def edge_table(g: nx.MultiDiGraph):
+    """One row per edge (`EDGE_COLUMNS`): the ends' IRIs, types and labels, the relation, and the
+    first evidence sentence of a paper-to-entity edge; sorted by source, relation and target."""
+    import pandas as pd
+
+    nodes = g.nodes
+    rows = []
+    for u, v, d in g.edges(data=True):
+        ev = d.get("evidence")
+        rows.append((u, nodes[u].get("kind"), nodes[u].get("label"), d.get("relation"),
+                     v, nodes[v].get("kind"), nodes[v].get("label"), ev[0]["sentence"] if ev else None))
+    rows.sort(key=lambda r: (r[0], r[3] or "", r[4]))
+    return pd.DataFrame(rows, columns=EDGE_COLUMNS)
+
+
+def _parquet(df) -> bytes:
+    if not has_parquet():
+        raise MissingExtraError("Parquet output", "parquet")
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False, engine="pyarrow")
+    return buf.getvalue()
+
+
 def _flat(d: dict) -> dict:
     out = {}
     for k, v in d.items():
@@ -84,13 +172,13 @@ def _flat(d: dict) -> dict:
     return out
 
 
-def write_outputs(g: KnowledgeGraph, out_dir: str | Path, formats: Iterable[str] = FORMATS) -> dict[str, Path]:
-    """Write the selected formats into `out_dir`; returns {format: path written}.
+def write_outputs(g: KnowledgeGraph, out_dir: str | Path, formats: Iterable[str] | None = None) -> dict[str, Path]:
+    """Write the selected formats (default: `default_formats()`) into `out_dir`; returns {format: path written}.
 
     The files are written into a sibling folder that then replaces `out_dir` in one step
     (`staged_folder`), so a build killed at any moment leaves the previous output as it was.
     """
-    formats = tuple(formats)
+    formats = parse_formats(None if formats is None else tuple(formats))
     with staged_folder(out_dir) as stage:
         written = {fmt: write_format(g, fmt, stage / FILES[fmt]) for fmt in _ordered(formats)}
         summary = {"papers": len(g.extractions), "entities": len(g.table), "rejects": len(g.report.rejects),
@@ -114,16 +202,24 @@ def write_format(g: KnowledgeGraph, fmt: str, path: Path) -> Path:
     elif fmt == "nt":
         atomic_write(path, _nt_text(g))
     elif fmt == "jsonld":
-        data = g.rdf.serialize(format="json-ld", context=jsonld_context(), sort_keys=True, indent=1)
-        atomic_write(path, data)
+        atomic_write(path, jsonld_text(g.rdf))
     elif fmt == "graphml":
-        import io
-
         buf = io.BytesIO()
         nx.write_graphml(graphml_graph(g.nx), buf)
         atomic_write(path, buf.getvalue())
+    elif fmt == "gexf":
+        buf = io.BytesIO()
+        nx.write_gexf(gexf_graph(g.nx), buf)
+        # without the day it was written, so two builds of the same input are byte-identical
+        atomic_write(path, re.sub(rb'<meta lastmodifieddate="[^"]*">', b"<meta>", buf.getvalue(), count=1))
     elif fmt == "csv":
         atomic_write(path, g.entities.to_csv(index=False, lineterminator="\n"))
+    elif fmt == "edges":
+        atomic_write(path, edge_table(g.nx).to_csv(index=False, lineterminator="\n"))
+    elif fmt == "parquet":
+        atomic_write(path, _parquet(g.entities))
+    elif fmt == "edges-parquet":
+        atomic_write(path, _parquet(edge_table(g.nx)))
     elif fmt == "html":
         from kg.viz import write_graph_html
 
