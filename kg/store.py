@@ -128,7 +128,9 @@ def run(store: ox.Store, sparql: str) -> QueryResult:
             return QueryResult(["result"], [[str(bool(res)).lower()]])
         if hasattr(res, "variables"):
             cols = [v.value for v in res.variables]
-            return QueryResult(cols, [[_term(sol[c]) for c in cols] for sol in res])
+            # a solution iterates over its values in the order of res.variables (None where unbound):
+            # faster than looking each column up by name, which counts on answers of 10k+ rows
+            return QueryResult(cols, [[_term(t) for t in sol] for sol in res])
         return QueryResult(["subject", "predicate", "object"],
                            [[_term(t.subject), _term(t.predicate), _term(t.object)] for t in res])
     except (SyntaxError, ValueError, OSError, RuntimeError) as e:
