@@ -112,3 +112,69 @@ def test_reported_result(nlp_small):
     p = Paper("x", "", "We propose LoopFix. LoopFix reaches 71.5% accuracy on MATH-500.")
     ex = next(extract([p], nlp_small))
     assert [(r.subject, r.benchmark, r.value, r.unit) for r in ex.results] == [("LoopFix", "MATH-500", 71.5, "%")]
+
+
+def test_capitalised_words_before_a_data_noun_name_a_dataset(extract_one):
+    ents = extract_one("We train a classifier on the Quokka Valley dataset and report accuracy.")
+    assert ents["Quokka Valley"].type is EntityType.DATASET
+
+
+def test_capitalised_corpus_head_is_part_of_the_name(extract_one):
+    ents = extract_one("Sentences come from the Lantern Harbor Corpus of letters.")
+    assert "Lantern Harbor Corpus" in ents
+
+
+def test_descriptive_words_before_a_data_noun_are_not_a_name(extract_one):
+    ents = extract_one("We also build a Korean dataset and a Twitter-free English corpus. The Training dataset is small.")
+    assert not any(l in ents for l in ("Korean", "English", "Training"))
+
+
+def test_capitalised_size_word_is_part_of_a_model_name(extract_one):
+    ents = extract_one("We fine-tune ZorbNet LARGE on the data.")
+    assert "ZorbNet LARGE" in ents
+    assert ents["ZorbNet LARGE"].type is EntityType.MODEL
+
+
+def test_eval_frame_alone_does_not_type_an_unknown_acronym_as_data(extract_one):
+    ents = extract_one("We evaluate QRVX on three tasks and find that it is fast.")
+    assert ents["QRVX"].type not in (EntityType.BENCHMARK, EntityType.DATASET)
+
+
+def test_eval_frame_types_a_defined_name(extract_one):
+    ents = extract_one("We evaluate on Quokka Reading Comprehension (QRC) and report accuracy.")
+    assert ents["QRC"].type in (EntityType.BENCHMARK, EntityType.DATASET)
+
+
+def test_count_suffix_stays_inside_a_name(nlp_small):
+    doc = nlp_small("We pre-train on Zorbnet-21K and Quokka30K, then test on 100K images.")
+    words = [t.text for t in doc]
+    assert "Zorbnet-21K" in words and "Quokka30K" in words
+    assert words[words.index("100"):words.index("100") + 2] == ["100", "K"]
+
+
+def test_lower_case_word_is_not_a_model_family(extract_one, nlp_full):
+    # "BiT" (Big Transfer) is a known model; "a bit more" is English
+    ents = extract_one("We explain the method in a bit more detail and compare with BiT.", nlp=nlp_full)
+    assert [e.mentions[0].surface for e in ents.values() if e.label == "BiT"] == ["BiT"]
+
+
+def test_well_known_long_forms_are_aliases(extract_one, nlp_full):
+    ents = extract_one("We fine-tune OpenAI GPT on the Corpus of Linguistic Acceptability and the "
+                       "Microsoft Research Paraphrase Corpus.", nlp=nlp_full)
+    assert {"GPT-1", "CoLA", "MRPC"} <= set(ents)
+
+
+def test_known_data_set_before_a_hyphen_types_its_variant(extract_one):
+    ents = extract_one("Results are reported on ImageNet-Quokka, a harder split.")
+    assert ents["ImageNet-Quokka"].type in (EntityType.DATASET, EntityType.BENCHMARK)
+
+
+def test_known_model_after_a_hyphen_types_a_model(extract_one):
+    ents = extract_one("We compare with Zorb-Qwen3 throughout.")
+    assert ents["Zorb-Qwen3"].type is EntityType.MODEL
+
+
+def test_a_number_inside_a_framed_name_is_kept(extract_one):
+    ents = extract_one("We train on the Quokka Valley 2 dataset, not on the 2019 dataset.")
+    assert "Quokka Valley 2" in ents
+    assert "2019" not in ents

@@ -60,3 +60,21 @@ def test_task_like_long_forms():
 def test_long_form_type():
     assert rules.long_form_type("Group Relative Policy Optimization") is EntityType.METHOD
     assert rules.long_form_type("Multi-task Language Understanding Benchmark") is EntityType.BENCHMARK
+
+
+def test_capitalised_size_words_continue_a_model_name():
+    assert all(rules.MODEL_CONTINUATION.match(w) for w in ("LARGE", "BASE", "TINY", "Large", "7B"))
+    assert not rules.MODEL_CONTINUATION.match("DATASET")
+
+
+def test_frame_names_are_names_not_descriptions():
+    assert rules.frame_name_ok(["Quokka", "Valley"])
+    assert rules.frame_name_ok(["English", "Zorblog"])
+    assert not rules.frame_name_ok(["Korean"])
+    assert not rules.frame_name_ok(["multilingual", "Zorblog"])
+
+
+def test_section_numbers_are_not_names():
+    assert not rules.is_name_shape("A.1")
+    assert not rules.is_name_shape("B.2.3")
+    assert rules.is_name_shape("T5")

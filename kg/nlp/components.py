@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -95,6 +97,9 @@ class EntityFinder:
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entry_of: dict[str, VocabEntry] = {}
         exact, lower = [], []
+        self.surfaces = {surface for surface, _ in vocab.surface_forms()}
+        self._frame_heads = numpy.array([nlp.vocab.strings.add(w) for w in sorted(rules.DATA_FRAME_HEADS)],
+                                        dtype=numpy.uint64)
         for surface, entry in vocab.surface_forms():
             for form in _variants(surface):
                 key = f"{len(exact) + len(lower)}"
@@ -141,6 +146,7 @@ class EntityFinder:
                     spans.append((sp, src, self.vocab.lookup(text) or self.vocab.lookup(ab.short)))
         spans.extend(self._shape_spans(doc))
         spans.extend(self._coined_spans(doc))
+        spans.extend(self._frame_spans(doc))
         kept = self._resolve_overlaps(spans)
         cands = []
         for sp, src, entry in kept:
@@ -159,7 +165,8 @@ class EntityFinder:
             f = self._flags[text] = (
                 not urlish and rules.is_name_shape(text),
                 not urlish and rules.is_capitalised_compound(text),
-                text.lower() in self.family_words,
+                # a family word in lower case ("depth", "bit") only when listed so
+                text.lower() in self.family_words and not (text.islower() and text not in self.surfaces),
                 urlish,
             )
             if len(self._flags) > 200_000:
@@ -195,8 +202,9 @@ class EntityFinder:
                     while j < n and j - i < 3 and rules.BENCH_CONTINUATION.match(texts[j]):
                         j += 1
                 if is_family and j == i + 1 and not shaped:
-                    # a bare family word ("Llama") counts only when the vocabulary knows it
-                    if self.vocab.lookup(text) is None:
+                    # a bare family word ("Llama") counts only when the vocabulary knows it, and in
+                    # lower case only as listed: "a bit more" is not BiT
+                    if self.vocab.lookup(text) is None or text.islower() and text not in self.surfaces:
                         i += 1
                         continue
                 sp = doc[i:j]
@@ -250,9 +258,46 @@ class EntityFinder:
                 if len(sp) and not (len(sp) == 1 and sp[0].is_sent_start):
                     yield sp, "coined", self.vocab.lookup(sp.text)
 
+    def _frame_spans(self, doc: Doc):
+        """Names framed by a data noun: "the Boston Housing dataset", "on the Penn Treebank corpus".
+        Capitalised words (or name-shaped tokens, or a trailing number) right before a singular
+        data noun, leading determiners and descriptive words ("Korean", "English") aside."""
+        title_end = sentences_title_end(doc)
+        # most abstracts have no data noun: find the few positions with one array test
+        hits = numpy.flatnonzero(numpy.isin(doc.to_array("LOWER"), self._frame_heads))
+        for i in hits.tolist():
+            low = doc[i].lower_
+            if i == 0 or doc[i].idx < title_end:
+                continue
+            # a capitalised head is part of the name: "Toronto Book Corpus", "Penn Treebank"
+            # ("Dataset"/"Benchmark" after a name is a description: "the WinoBias Dataset")
+            end = i + 1 if low in ("corpus", "treebank") and doc[i].text[:1].isupper() else i
+            k = i
+            while k > 0 and i - k < 4:
+                t = doc[k - 1]
+                if t.lower_ in rules.FRAME_DETERMINERS or t.lower_ in _STOP_WORDS or t.lower_ in _CONNECTIVES:
+                    break
+                if t.text[:1].isupper() or t.like_num or self._token_flags(t.text)[0]:
+                    k -= 1
+                    if t.is_sent_start:
+                        break
+                    continue
+                break
+            if k >= i or doc[k].like_num:
+                continue  # nothing, or a number first ("in 2019 dataset")
+            if k == i - 1 and doc[k].text.isupper() and len(doc[k].text) <= 3:
+                continue  # "MRC dataset", "TC benchmark": a task's acronym
+            sp = doc[k:end]
+            words = [t.text for t in doc[k:i]]
+            if not rules.frame_name_ok(words) or all(self.vocab.is_generic(w) for w in words if w.isalpha()):
+                continue
+            if len(sp) == 1 and sp[0].is_sent_start and not self._token_flags(sp[0].text)[0]:
+                continue  # "Training dataset ..." at a sentence start: capitalised by position only
+            yield sp, "frame", self.vocab.lookup(sp.text)
+
     def _resolve_overlaps(self, spans):
         """Longest span wins; on equal length prefer vocabulary and definitions over shapes."""
-        rank = {"vocab": 0, "abbrev": 1, "long": 1, "title": 2, "coined": 3, "shape": 4}
+        rank = {"vocab": 0, "abbrev": 1, "long": 1, "title": 2, "coined": 3, "frame": 3, "shape": 4}
         best: dict[tuple[int, int], tuple] = {}
         for sp, src, entry in spans:
             key = (sp.start, sp.end)
@@ -279,7 +324,7 @@ class EntityFinder:
         text = sp.text.strip(" ,.;:\"'“”")
         if not text or self.vocab.is_generic(text) and entry is None:
             return None
-        if src in ("shape", "coined", "title") and entry is None:
+        if src in ("shape", "coined", "title", "frame") and entry is None:
             if len(text) < 2 or text.lower() in _STOP_WORDS or sp[0].like_num:
                 return None
         long_form = long_of.get(name_key(text))
@@ -291,7 +336,9 @@ class EntityFinder:
             return None
         if entry is None and src == "coined" and len(sp) > 1 and all(t.is_lower or not t.is_alpha for t in sp[1:]):
             return None
-        etype, cue = self._type(doc, sp, text, entry, long_form)
+        if entry is None and src == "coined" and all(rules.DESCRIPTIVE_WORDS.match(t.text) for t in sp):
+            return None  # "we build a Korean dataset": a language or domain word, not a new name
+        etype, cue = self._type(doc, sp, text, entry, long_form, src)
         if self.classifier is not None and cue in getattr(self.classifier, "cues", _WEAK_CUES):
             guess = self.classifier.predict(doc, sp, src, etype, cue)
             if guess is False:
@@ -306,7 +353,21 @@ class EntityFinder:
         return Candidate(sp.start_char, end, text, label, etype, src, cue,
                          long_form, entry)
 
-    def _type(self, doc: Doc, sp: Span, text: str, entry, long_form) -> tuple[EntityType, str]:
+    def _part_type(self, text: str) -> EntityType | None:
+        """'KLUE-NER', 'ImageNet-Vid': a known data set or benchmark before a hyphen names a part or
+        variant of it, of its type; 'Ko-RoBERTa', 'Clinical-XLNet': a known model after it, a model."""
+        parts = [p for p in re.split(r"[-/]", text) if p]
+        if len(parts) < 2:
+            return None
+        last = self.vocab.lookup(parts[-1])
+        if last is not None and last.type is EntityType.MODEL:
+            return EntityType.MODEL
+        first = self.vocab.lookup(parts[0])
+        if first is not None and first.type in (EntityType.DATASET, EntityType.BENCHMARK):
+            return first.type
+        return None
+
+    def _type(self, doc: Doc, sp: Span, text: str, entry, long_form, src: str = "shape") -> tuple[EntityType, str]:
         role = _data_role(sp)
         if entry is not None:
             if entry.type in (EntityType.DATASET, EntityType.BENCHMARK) or entry.also:
@@ -325,12 +386,17 @@ class EntityFinder:
             return lst, "list"
         if self._family_prefixed(text):
             return EntityType.MODEL, "model family"
+        part = self._part_type(text)
+        if part:
+            return part, "name part"
         st = rules.shape_type(text)
         if st:
             if st in (EntityType.DATASET, EntityType.BENCHMARK) and role and not rules.has_data_size(text):
                 return role, "role"
             return st, "name shape"
-        if role:
+        if role and src in ("abbrev", "long", "frame"):
+            # an "evaluated on" / "trained on" frame alone types only a defined or framed name; an
+            # unknown acronym after "results of" or "trained" is as often a model or a method
             return role, "role"
         if self._family_prefixed(text):
             return EntityType.MODEL, "model family"
@@ -370,6 +436,10 @@ _TITLE_OPENERS = {"towards", "toward", "the", "a", "an", "on", "of", "when", "wh
                   "can", "do", "does", "beyond", "rethinking", "revisiting", "understanding", "learning"}
 _STOP_WORDS = {"we", "our", "this", "these", "it", "in", "on", "to", "a", "an", "the", "however", "moreover",
                "specifically", "furthermore", "finally", "additionally", "ai", "i", "ii", "iii", "iv"}
+# sentence-initial connectives that are never the first word of a name
+_CONNECTIVES = {"since", "because", "while", "when", "although", "if", "as", "after", "before", "then", "thus",
+                "hence", "therefore", "also", "experiments", "results", "table", "figure", "fig", "section",
+                "appendix", "for", "from", "with", "by", "unlike", "like", "and", "or", "but", "is", "are"}
 
 
 def _variants(surface: str):

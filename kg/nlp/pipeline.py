@@ -1,6 +1,7 @@
 """build_nlp(): spacy.blank("en") with a tokenizer that keeps ML names whole, plus our components."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
@@ -12,6 +13,7 @@ from kg.nlp.rules import COMPOUND_SUFFIX
 import kg.nlp.components  # noqa: F401  (registers the factories)
 
 PIPE_NAMES = ("sentencizer", "kg_sentences", "kg_entities")
+_NAME_WITH_COUNT = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]*\d[KMGTkmgt]$")
 
 
 def _keep_names_whole(nlp: Language) -> None:
@@ -23,6 +25,9 @@ def _keep_names_whole(nlp: Language) -> None:
     # and "CoTs" yield the names GRPO and CoT
     suffixes = [COMPOUND_SUFFIX.pattern, r"(?<=[A-Z]{2})s$", r"(?<=[a-z][A-Z])s$", *nlp.Defaults.suffixes]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    # ...and keep a count suffix inside a name: spaCy's unit suffixes (K, M, G, T, k, m, g, t) would
+    # split "ImageNet-21K", "Flickr30K", "YFCC100M" into a name and a "unit"
+    nlp.tokenizer.token_match = _NAME_WITH_COUNT.match
 
 
 def build_nlp(vocabulary_path: str | None = None, *, use_classifier: bool = True,

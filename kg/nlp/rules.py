@@ -17,10 +17,11 @@ _INNER_UPPER = re.compile(r".[A-Z]")
 _LETTER_DIGIT = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
 _SIZE = re.compile(r"(?:^|[\-_\s])(?:\d+(?:\.\d+)?|\d+x\d+)[BMT]\b|\b\d+(?:\.\d+)?[bm]$")
 _DATA_SIZE = re.compile(r"[\-_](?:\d+(?:\.\d+)?[kKM])$")
+_SECTION_REF = re.compile(r"^[A-Z]\.\d+(?:\.\d+)*$")
 _PURE_NUMBERISH = re.compile(r"^[\d.,x×%+\-]+[A-Za-z]{0,2}$")
 # naming conventions of the field: "-Net", "BERT", "LM", "Former", "GPT" end model names;
 # "PO", "RL", "Tuning" end method names
-_MODEL_SHAPE = re.compile(r"(?:Net|NET|Nets|BERT|Bert|GPT|LMs?|[fF]ormer|GAN|VAE|Transformer|Diffusion|CLIP|ViT)(?:[\-\s]?v?\d+(?:\.\d+)?)?s?$|(?:^|-)(?:base|large|small|tiny|xl|xxl|Base|Large|Small|XL)$")
+_MODEL_SHAPE = re.compile(r"(?:Net|NET|Nets|BERT|Bert|GPT|LMs?|[fF]ormer|GAN|VAE|Transformer|Diffusion|CLIP|ViT)(?:[\-\s]?v?\d+(?:\.\d+)?)?s?$|(?:^|-)(?:base|large|small|tiny|xl|xxl|Base|Large|Small|XL)$|\s(?:BASE|LARGE|SMALL|TINY|MINI|XLARGE)$")
 _METHOD_SHAPE = re.compile(r"(?:PO|RL|RLHF|Tuning|tuning|Prompting|prompting|Search|Decoding|Sampling|Distill|Training)$")
 _BENCH_SHAPE = re.compile(r"bench|eval\b|Eval|Arena|QA$|QA\b|-Hard|Hard$|Test$|Exam|Olympiad|Leaderboard|Bench", re.I)
 _DATASET_SHAPE = re.compile(r"(?:Corpus|Dataset|Data|Set|Instruct-\d+[kK]?|\d+[kK])$")
@@ -29,7 +30,9 @@ _DATASET_SHAPE = re.compile(r"(?:Corpus|Dataset|Data|Set|Instruct-\d+[kK]?|\d+[k
 MODEL_CONTINUATION = re.compile(
     r"^(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[Bb]|Pro|Flash|Mini|mini|Turbo|Instruct|Chat|"
     r"Sonnet|Opus|Haiku|Medium|Large|Small|Base|Ultra|Nano|Lite|Max|Plus|Coder|Math|VL|Vision|"
-    r"Thinking|Preview|Exp|XL|XXL|Omni|Scout|Maverick|Air|Distill|Reasoner|R1|V2|V3|V3\.\d|base|large|small|tiny|xl)$"
+    r"Thinking|Preview|Exp|XL|XXL|Omni|Scout|Maverick|Air|Distill|Reasoner|R1|V2|V3|V3\.\d|base|large|small|tiny|xl|"
+    # size words in capitals, as papers print them: "XLNet LARGE", "LayoutLMv2 BASE"
+    r"BASE|LARGE|SMALL|TINY|MINI|MEDIUM|XLARGE|HUGE)$"
 )
 
 
@@ -79,6 +82,8 @@ def is_name_shape(tok: str) -> bool:
         return False
     if tok[0] in "-/." or tok[0].isdigit() or "://" in tok or tok.startswith("www."):
         return False
+    if _SECTION_REF.match(tok):
+        return False  # "A.1", "B.2.3": appendix and section numbers
     if "-" in tok and all(p.isalpha() for p in tok.split("-") if p):
         # a hyphenated compound of words ("Human-AI", "Self-Taught", "Post-training") is a name only
         # when one part is itself shaped like a name (Auto-CEI, Kwai-Keye)
@@ -109,6 +114,42 @@ def shape_type(name: str) -> EntityType | None:
     if _METHOD_SHAPE.search(name):
         return EntityType.METHOD
     return None
+
+
+# ---------------------------------------------------------------- head-noun frames
+
+# "the Boston Housing dataset", "Penn Treebank corpus": capitalised words right before a singular
+# data noun name a data set, even when no word of the name is shaped like one
+DATA_FRAME_HEADS = {"dataset", "corpus", "treebank", "database", "benchmark"}
+# first words that are not part of such a name
+FRAME_DETERMINERS = {"the", "this", "that", "these", "those", "our", "their", "its", "a", "an", "each", "every",
+                     "both", "all", "any", "new", "original", "full", "entire", "whole", "same", "other",
+                     "another", "public", "standard", "popular", "large", "small", "real", "synthetic",
+                     "training", "test", "validation", "dev", "evaluation", "target", "source", "second", "first",
+                     "final", "main", "following", "above", "resulting", "proposed", "existing", "open",
+                     "benchmark", "dataset", "corpus", "data", "in", "on", "for", "of", "from", "with", "using"}
+# words that describe data without naming it: languages, domains, modalities
+DESCRIPTIVE_WORDS = re.compile(
+    r"^(?:english|chinese|korean|japanese|german|french|spanish|italian|portuguese|dutch|russian|arabic|hindi|"
+    r"urdu|bengali|bangla|tamil|telugu|kannada|malayalam|marathi|gujarati|punjabi|nepali|romanian|turkish|"
+    r"persian|vietnamese|thai|indonesian|swahili|greek|polish|czech|hebrew|finnish|swedish|danish|norwegian|"
+    r"multilingual|monolingual|bilingual|cross-?lingual|parallel|benchmark|evaluation|training|test|"
+    r"image|text|video|audio|speech|medical|clinical|legal|financial|biomedical|scientific|news|web|"
+    r"subtask|task|context|question|answer|domain|general|custom|internal|private|public)$",
+    re.I,
+)
+
+
+def frame_name_ok(words: list[str]) -> bool:
+    """Whether capitalised `words` before a data noun read as a name ("Boston Housing") rather than a
+    description ("Korean NLI", "English").
+
+    >>> frame_name_ok(["Boston", "Housing"]), frame_name_ok(["Korean"]), frame_name_ok(["English", "Twitter"])
+    (True, False, True)
+    """
+    content = [w for w in words if not DESCRIPTIVE_WORDS.match(w)]
+    return bool(content) and all(w[:1].isupper() or w[:1].isdigit() or w in ("-", "/", "&", "of")
+                                 for w in words)
 
 
 # ---------------------------------------------------------------- type nouns
