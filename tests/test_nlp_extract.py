@@ -178,3 +178,15 @@ def test_a_number_inside_a_framed_name_is_kept(extract_one):
     ents = extract_one("We train on the Quokka Valley 2 dataset, not on the 2019 dataset.")
     assert "Quokka Valley 2" in ents
     assert "2019" not in ents
+
+
+def test_punctuation_dashes_and_full_stops_end_names(nlp_small):
+    words = [t.text for t in nlp_small.make_doc(
+        "An agent infers beliefs--an ability called Theory-of-Mind (ToM)--and acts, named ThinkNet. "
+        "Then Qwen3-8B. And Chain-of-Thought(CoT) with GPT-4o-mini and the U.S. data.")]
+    assert ["beliefs", "--", "an"] == words[3:6]
+    assert ["ToM", ")", "--", "and"] == words[words.index("ToM"):words.index("ToM") + 4]
+    assert ["ThinkNet", "."] == words[words.index("ThinkNet"):words.index("ThinkNet") + 2]
+    assert ["Qwen3-8B", "."] == words[words.index("Qwen3-8B"):words.index("Qwen3-8B") + 2]
+    assert ["Chain-of-Thought", "(", "CoT", ")"] == words[words.index("Chain-of-Thought"):words.index("Chain-of-Thought") + 4]
+    assert "GPT-4o-mini" in words and "U.S." in words

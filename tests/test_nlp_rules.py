@@ -23,6 +23,17 @@ def test_abbreviation_does_not_cross_sentence():
     assert [a.long for a in abbs] == ["Policy Optimization"]
 
 
+def test_abbreviation_does_not_cross_a_line():
+    abbs = rules.find_abbreviations("Aligning Language Models\n\nReinforcement Learning (RL) helps.")
+    assert [a.long for a in abbs] == ["Reinforcement Learning"]
+
+
+def test_abbreviation_prefers_the_words_whose_initials_spell_it():
+    # "Policy Optimization" holds p, p, o in order too (the p of "Optimization")
+    abbs = rules.find_abbreviations("Two methods: Proximal Policy Optimization (PPO) and more.")
+    assert [a.long for a in abbs] == ["Proximal Policy Optimization"]
+
+
 def test_parenthesised_numbers_are_not_abbreviations():
     assert rules.find_abbreviations("accuracy improves (34.0%) and (see Table 2)") == []
 

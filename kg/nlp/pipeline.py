@@ -20,10 +20,17 @@ def _keep_names_whole(nlp: Language) -> None:
     """Drop the infix rules that split on hyphens and slashes between letters, so that
     "Qwen2.5-Math-7B", "chain-of-thought" and "LiveBench/Code" are one token each."""
     infixes = [r for r in nlp.Defaults.infixes if "(?:-|–|—" not in r and "[:<>=/]" not in r and r"[+\-\*^]" not in r]
+    # a dash used as punctuation ("observations--an ability", "ToM)—and") still splits
+    infixes += [r"-{2,}", r"(?<=[^\W\d_]|[)\]])[—–](?=[^\W\d_]|\()", r"[)\]](?=-{2}|[—–])",
+                # and a definition written without a space: "Chain-of-Thought(CoT)"
+                r"(?<=[^\W\d_])\((?=[A-Z][^()\s]*\)?$)"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # ...but split off "-based"/"-style" compounds and an acronym's plural s, so that "GRPO-based"
     # and "CoTs" yield the names GRPO and CoT
-    suffixes = [COMPOUND_SUFFIX.pattern, r"(?<=[A-Z]{2})s$", r"(?<=[a-z][A-Z])s$", *nlp.Defaults.suffixes]
+    # and a sentence's full stop after a name ending in a capital ("named ConciseR.", "Qwen3-8B.");
+    # spaCy splits it after two capitals ("MATH.") but keeps "U.S."
+    suffixes = [COMPOUND_SUFFIX.pattern, r"(?<=[A-Z]{2})s$", r"(?<=[a-z][A-Z])s$", r"(?<=[a-z0-9][A-Z])\.$",
+                *nlp.Defaults.suffixes]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     # ...and keep a count suffix inside a name: spaCy's unit suffixes (K, M, G, T, k, m, g, t) would
     # split "ImageNet-21K", "Flickr30K", "YFCC100M" into a name and a "unit"

@@ -252,8 +252,26 @@ def _best_long_form(short: str, candidate: str) -> str | None:
             return None
         i -= 1
         s -= 1
-    start = candidate.rfind(" ", 0, i + 1) + 1
+    start = max(candidate.rfind(" ", 0, i + 1), candidate.rfind("\n", 0, i + 1)) + 1
     return candidate[start:]
+
+
+_WORD_PARTS = re.compile(r"[^\W_]+")
+
+
+def _initials_long_form(short: str, segment: str, found: str) -> str:
+    """A longer tail of `segment` whose words' initials spell `short`, where the shortest tail that
+    merely contains its letters (`found`) falls short: "Proximal Policy Optimization (PPO)", not
+    "Policy Optimization", whose "p" of "Optimization" also fits Schwartz & Hearst's rule."""
+    want = "".join(c.lower() for c in short if c.isalnum())
+    words = segment.split()
+    n_found = len(found.split())
+    for n in range(n_found + 1, min(len(words), len(want) + 2) + 1):
+        tail = words[-n:]
+        initials = "".join(part[0].lower() for w in tail for part in _WORD_PARTS.findall(w))
+        if initials == want:
+            return " ".join(tail)
+    return found
 
 
 def _clean_long(long: str) -> str:
@@ -290,9 +308,13 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
             if cut >= 0:
                 cstart += cut + 2
                 segment = before[cstart:]
+            if (nl := segment.rfind("\n")) >= 0:  # nor across a line (a title's end)
+                cstart += nl + 1
+                segment = before[cstart:]
             lf = _best_long_form(inner, segment)
             if not lf:
                 continue
+            lf = _initials_long_form(inner, segment, lf)
             lf = _clean_long(lf)
             if len(lf.split()) < 2 and len(lf) <= len(inner) + 1:
                 continue
