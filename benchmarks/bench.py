@@ -252,8 +252,9 @@ def render(results: dict) -> str:
               "| abstracts | build wall (s) | abstracts/s | bare tokeniser wall (s) | wall ratio to bare "
               "| build CPU (s) | CPU ratio to bare | peak RSS coordinator (MB) "
               "| peak RSS all processes (MB) | triples | +1% rebuild wall (s) | rebuild / build "
-              "| rebuild peak RSS all processes (MB) | rebuild = clean |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |"]
+              "| +1% rebuild CPU (s) | rebuild / build, CPU | rebuild peak RSS all processes (MB) | rebuild = clean |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+              "| ---: | :---: |"]
     for r in rows:
         f, i = r["full"], r["incremental"]
         same = {True: "yes", False: "**no**", None: "not checked"}[r["incremental_equals_clean"]]
@@ -263,7 +264,7 @@ def render(results: dict) -> str:
                      f"{cpu / r.get('bare_cpu_s', r['bare_s']):.1f}× | "
                      f"{f['rss_main_mb']:.0f} | {f['rss_tree_mb']:.0f} | "
                      f"{f['triples']:,} | {i['wall_s']:.1f} | {100 * i['wall_s'] / f['wall_s']:.0f}% | "
-                     f"{i['rss_tree_mb']:.0f} | {same} |")
+                     f"{_cpu(i)} | {_cpu_share(i, f)} | {i['rss_tree_mb']:.0f} | {same} |")
     lines += ["", "## Targets (issue 6: 2 cores, 24 GB)", "",
               "| target | measured | met |", "| --- | --- | :---: |"]
     for r in rows:
@@ -278,8 +279,8 @@ def render(results: dict) -> str:
             checks += [("100k: build < 3 min", f"{f['wall_s'] / 60:.1f} min", f["wall_s"] < 180),
                        ("100k: peak RSS < 2.5 GB (all processes)", f"{f['rss_tree_mb'] / 1024:.2f} GB",
                         f["rss_tree_mb"] < 2560)]
-        checks.append((f"{r['n'] // 1000}k: +1% rebuild ≤ 15% of the build",
-                       f"{100 * i['wall_s'] / f['wall_s']:.0f}%", i["wall_s"] <= 0.15 * f["wall_s"]))
+        checks.append((f"{r['n'] // 1000}k: +1% rebuild ≤ 15% of the build (wall; CPU in brackets)",
+                       f"{100 * i['wall_s'] / f['wall_s']:.0f}% ({_cpu_share(i, f)})", i["wall_s"] <= 0.15 * f["wall_s"]))
         if r["incremental_equals_clean"] is not None:
             checks.append((f"{r['n'] // 1000}k: rebuild equals a clean build", "byte-identical graph.nt"
                            if r["incremental_equals_clean"] else "differs", r["incremental_equals_clean"]))
@@ -297,6 +298,14 @@ def render(results: dict) -> str:
     for r in rows:
         lines.append(f"| {r['n']:,} | " + " | ".join(f"{r['query_ms'][q]:.0f}" for q in sorted(r["query_ms"])) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cpu(run: dict) -> str:
+    return f"{run['cpu_s']:.1f}" if "cpu_s" in run else "n/a"
+
+
+def _cpu_share(inc: dict, full: dict) -> str:
+    return f"{100 * inc['cpu_s'] / full['cpu_s']:.0f}%" if "cpu_s" in inc and "cpu_s" in full else "n/a"
 
 
 def _describe() -> str:

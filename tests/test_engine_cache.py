@@ -30,6 +30,24 @@ def test_records_round_trip_through_the_cache(sample):
         assert decode(encode(ex), ex.paper) == ex
 
 
+def test_what_the_phases_read_of_a_cached_record_is_what_the_record_says(sample):
+    from kg.engine.cache import loads, names, reduce_rows
+    from kg.engine.phases import MemoTable, _fingerprint, fingerprint
+    from kg.graph.canonical import canonicalise, canonicalise_rows
+
+    records = list(extract(sample[:30]))
+    assert any(ex.results for ex in records)
+    table = canonicalise(records)
+    rows = [(ex.paper.id, *r) for ex in records for r in reduce_rows(encode(ex))]
+    assert rows == [(ex.paper.id, e.label, e.type, e.names) for ex in records for e in ex.entities]
+    assert canonicalise_rows(rows) == table
+    memo = MemoTable(table.entities, table.by_key)
+    for ex in records:
+        fp = fingerprint(ex, table, "salt")
+        assert _fingerprint(ex.paper, names(loads(encode(ex))), memo, "salt") == fp
+        assert _fingerprint(ex.paper, names(loads(encode(ex))), memo, "salt") == fp  # remembered
+
+
 def test_key_is_the_text_under_a_version(sample):
     p = sample[0]
     assert record_key(p, "v1") != record_key(p, "v2")

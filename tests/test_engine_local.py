@@ -137,3 +137,24 @@ def test_merging_in_rounds_leaves_only_the_output(tmp_path):
     assert merge_runs(runs, tmp_path / "all.nt", fanin=2) == 7
     assert not list(runs_dir.iterdir())  # merged in rounds: every input and part removed
     assert [x.name for x in tmp_path.iterdir() if x.is_file()] == ["all.nt"]
+
+
+def test_lines_made_without_rdflib_terms_are_the_rdflib_lines(sample):
+    from dataclasses import replace
+
+    from kg.engine.ntriples import entity_lines, paper_nt_lines
+    from kg.graph.canonical import canonicalise
+    from kg.graph.rdf import entity_triples, paper_triples
+    from kg.nlp.extract import extract
+    from kg.types import Paper
+
+    records = list(extract(sample))
+    # awkward papers: an id that needs percent-encoding, quotes, backslashes and newlines in
+    # literals, a URL that is not http, no abstract
+    odd = replace(records[0], paper=Paper('x y/"z"\\', 'T "q"\\ \r\n', records[0].paper.abstract, date="2024\n01",
+                                          url="ftp://x", authors=('A "B"', "C\\D")))
+    records += [odd, replace(records[1], paper=replace(records[1].paper, url="https://x.org/a b"))]
+    table = canonicalise(records)
+    assert any(ex.results for ex in records)
+    assert paper_nt_lines(records, table) == nt_lines(t for ex in records for t in paper_triples(ex, table))
+    assert entity_lines(table) == nt_lines(entity_triples(table))

@@ -5,10 +5,11 @@
 
 Records are streamed in batches: memory is bounded by the batch size, the number of batches in
 flight and the entity table, not by the corpus. The outputs that need the whole graph in memory
-(Turtle, JSON-LD, GraphML, the HTML pages) are written from it while the corpus has at most
-`whole_graph_limit` papers; above that, GraphML and the pages are made from an aggregated
-subgraph (the most named entities and the papers that name most of them), Turtle and JSON-LD are
-skipped, and the summary says so. N-Triples and the store always hold the whole graph.
+(Turtle, JSON-LD, GraphML, GEXF, the edge tables, the HTML pages) are written from it while the
+corpus has at most `whole_graph_limit` papers; above that, GraphML, GEXF, the edge tables and the
+pages are made from an aggregated subgraph (the most named entities and the papers that name most
+of them), Turtle and JSON-LD are skipped, and the summary says so. N-Triples, the store and the
+entity tables always hold the whole graph.
 
 Building into a folder that holds an earlier build is incremental: phase 1 reuses the cached record
 of every unchanged text (`cache`), and phase 2 remakes only the triples of papers that are new,
@@ -31,11 +32,12 @@ from typing import Callable, Iterable, Iterator
 from kg.engine.cache import ExtractionCache, record_key
 from kg.engine.incremental import (ENTITY_PREFIX, ShapeError, paper_prefixes, read_index, splice, triples_version,
                                    update_store, write_index)
-from kg.engine.ntriples import merge_runs, nt_lines, read_run, write_run
+from kg.engine.ntriples import entity_lines, merge_runs, nt_lines, read_run, write_run
 from kg.engine.phases import Batch, Extracted, cpu_count
 from kg.engine.version import pipeline_version
 from kg.errors import ConfigError
-from kg.export import FILES, atomic_write, parse_formats, staged_folder, write_format, write_rejects
+from kg.export import (FILES, GRAPH_FORMATS, TABLE_FORMATS, atomic_write, parse_formats, staged_folder, write_format,
+                       write_rejects)
 from kg.types import Paper, PaperExtraction, ReadReport
 
 ENGINES = ("local", "dask")
@@ -45,7 +47,7 @@ WHOLE_GRAPH_LIMIT = 5000
 #: For larger corpora, the aggregated subgraph: this many entities and papers.
 VIEW_ENTITIES = 500
 VIEW_PAPERS = 1000
-_WHOLE_GRAPH_FORMATS = ("ttl", "jsonld", "graphml", "html", "report")
+_WHOLE_GRAPH_FORMATS = GRAPH_FORMATS  # ttl, jsonld, graphml, gexf, edges, edges-parquet, html, report
 _SKIPPED_WHEN_LARGE = ("ttl", "jsonld")
 
 
@@ -162,9 +164,9 @@ def build_folder(
             batches = _batches(records, batch_size, version, ex_cache)
             ids: set[str] = set()
             views = _views(runner.extract(batches), ex_cache, summary, on_progress, ids)
-            from kg.graph.canonical import canonicalise
+            from kg.graph.canonical import canonicalise_rows
 
-            table = canonicalise(views)
+            table = canonicalise_rows(views)
             dup_ids = len(ids) < summary.papers  # two records, one id: their lines cannot be told apart
             del ids
             summary.workers = runner.workers_used
@@ -172,7 +174,7 @@ def build_folder(
 
             # ---- phase 2: per-batch sorted runs, merged into graph.nt (or spliced into the last one)
             large = summary.papers > whole_graph_limit
-            want_view = large and any(f in fmts for f in ("graphml", "html", "report"))
+            want_view = large and any(f in fmts for f in _WHOLE_GRAPH_FORMATS if f not in _SKIPPED_WHEN_LARGE)
             focus = _focus(table, VIEW_ENTITIES) if want_view else frozenset()
             n_picks = VIEW_PAPERS if want_view else 0
             salt = triples_version(version)
@@ -181,7 +183,11 @@ def build_folder(
             if "nt" in fmts or "store" in fmts:
                 from kg.graph.rdf import entity_triples
 
-                entity_run = write_run(nt_lines(entity_triples(table)), work / "run-entities.nt")
+                lines = entity_lines(table)
+                if lines is None:  # an IRI rdflib would not write plainly: its own way
+                    lines = nt_lines(entity_triples(table))
+                entity_run = write_run(lines, work / "run-entities.nt")
+                del lines
                 runs, fps, changed = _phase2(runner, table, focus, n_picks, previous, salt, picks)
                 clock.lap("triples")
                 nt_path = stage / FILES["nt"] if "nt" in fmts else work / "graph.nt"
@@ -203,6 +209,7 @@ def build_folder(
                     if not dup_ids:
                         write_index(stage, salt, fps, nt_path)
                 clock.lap("merge")
+                runner.rest()  # phase 2 is over: the workers' memory goes back before the store loads
                 if "store" in fmts:
                     if delta is not None and (out / FILES["store"]).is_dir():
                         summary.written["store"] = update_store(out / FILES["store"], stage / FILES["store"], *delta)
@@ -257,12 +264,12 @@ def _batches(records: Iterable[Paper], size: int, version: str, cache: Extractio
 
 
 def _views(extracted: Iterator[Extracted], cache: ExtractionCache | None, summary: BuildSummary,
-           on_progress, ids: set[str]) -> Iterator[PaperExtraction]:
+           on_progress, ids: set[str]) -> Iterator[tuple]:
     for ex in extracted:
         if cache is not None:
             cache.put(ex.fresh)
         summary.papers += ex.count
-        ids.update(v.paper.id for v in ex.views)
+        ids.update(ex.ids)
         if on_progress:
             on_progress(ex.count)
         yield from ex.views
@@ -285,9 +292,9 @@ def _slim(table):
     """The entity table as phase 2 needs it: each paper's triples read only the canonical key and
     IRI of the entities its names resolve to, so the sets of papers per entity (most of the
     table's memory) stay behind."""
-    from kg.graph.canonical import EntityTable
+    from kg.engine.phases import MemoTable
 
-    return EntityTable({k: replace(e, papers=frozenset()) for k, e in table.entities.items()}, table.by_key)
+    return MemoTable({k: replace(e, papers=frozenset()) for k, e in table.entities.items()}, table.by_key)
 
 
 def _merged(runs: list[Path]) -> Iterator[str]:
@@ -311,14 +318,15 @@ def _focus(table, n: int) -> frozenset[str]:
     return frozenset(e.key for e in ranked[:n])
 
 
-STORE_CHUNK_BYTES = 16 << 20
+STORE_CHUNK_BYTES = 64 << 20
 
 
 def _load_store(nt_path: Path, path: Path) -> Path:
     """An Oxigraph store loaded from an N-Triples file, in chunks of whole lines.
 
     One `bulk_load` of a whole file peaks at about 5x the file's size in memory (1.3 GB for a
-    280 MB file of 1.7M triples); chunks of 16 MB keep it under 200 MB for 10% more CPU."""
+    280 MB file of 1.7M triples); chunks of 64 MB keep it under 500 MB for the same CPU as one
+    load (16 MB chunks: 170 MB, but 20% more CPU). The local engine's workers are gone by then."""
     import pyoxigraph as ox
 
     store = ox.Store(str(path))
@@ -335,7 +343,7 @@ def _whole_graph_outputs(runner, table, report, fmts, stage: Path, summary: Buil
                          picks: list, limit: int) -> None:
     from kg.graph.model import KnowledgeGraph
 
-    for fmt in ("csv",):
+    for fmt in TABLE_FORMATS:
         if fmt in fmts:  # the entity table alone
             g = KnowledgeGraph(extractions=[], table=table, report=report)
             summary.written[fmt] = write_format(g, fmt, stage / FILES[fmt])

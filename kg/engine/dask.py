@@ -14,13 +14,13 @@ from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from kg.engine.phases import Batch, Extracted, Triples, extract_batch, summarise, triples_batch
+from kg.engine.phases import Batch, Extracted, Triples, extract_batch, records_of, summarise, triples_batch
 from kg.errors import MissingExtraError
 
 
 def _extract(batch: Batch, vocabulary_path: str | None):
-    records = extract_batch(batch, vocabulary_path)
-    return records, summarise(batch, records)
+    part = extract_batch(batch, vocabulary_path)
+    return part, summarise(batch, part)
 
 
 def _first(pair):
@@ -31,8 +31,8 @@ def _second(pair):
     return pair[1]
 
 
-def _pick(records, positions: list[int]):
-    return [records[p] for p in positions]
+def _pick(part, positions: list[int]):
+    return records_of([part[p] for p in positions])
 
 
 class DaskEngine:
@@ -94,9 +94,12 @@ class DaskEngine:
         c = self.client
         for i, part in enumerate(self.parts):
             if positions is None:
-                yield from part.result()
+                yield from records_of(part.result())
             elif i in positions:
                 yield from c.submit(_pick, part, positions[i]).result()
+
+    def rest(self) -> None:
+        """Nothing to free: the workers still hold the records the other outputs read."""
 
     def close(self) -> None:
         self.parts = []

@@ -29,7 +29,7 @@ from kg.namespaces import KGR
 INDEX_NAME = ".build-index.json.gz"
 _PKG = Path(__file__).resolve().parent.parent
 _SOURCES = ("graph/rdf.py", "graph/canonical.py", "ids.py", "namespaces.py", "text.py", "types.py",
-            "engine/ntriples.py", "engine/phases.py", "engine/incremental.py")
+            "engine/cache.py", "engine/ntriples.py", "engine/phases.py", "engine/incremental.py")
 _CHUNK = 1 << 24
 
 

@@ -2,7 +2,8 @@
 
 Each worker builds the pipeline once and runs `nlp` + `extract_doc` itself (spaCy's `n_process`
 does not carry our custom Doc attributes across processes). A batch's records go to a pickle file
-in the build's work folder; only their reduce views travel back. Phase 2 workers read those files
+in the build's work folder (as a `phases.Part`: papers and encoded records); only their reduce rows
+travel back. Phase 2 workers read those files
 and the pickled entity table, and write each batch's sorted N-Triples as a run file. A corpus of one
 batch runs in this process: starting workers would cost more than it saves.
 """
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kg.engine.ntriples import write_run
-from kg.engine.phases import Batch, Extracted, Triples, extract_batch, summarise, triples_batch
+from kg.engine.phases import (Batch, Extracted, Triples, extract_batch, records_of, summarise, triples_batch,
+                              worker_nlp)
 
 _TABLES: dict[str, object] = {}
 
@@ -32,9 +34,9 @@ def _load(path: Path):
 
 def extract_task(batch: Batch, vocabulary_path: str | None, spill: Path) -> Extracted:
     """Worker entry point of phase 1: extract, spill the records, hand back their summary."""
-    records = extract_batch(batch, vocabulary_path)
-    _dump(records, spill)
-    return summarise(batch, records)
+    part = extract_batch(batch, vocabulary_path)
+    _dump(part, spill)
+    return summarise(batch, part)
 
 
 def triples_task(index: int, spill: Path, table_path: Path, run: Path, focus: frozenset[str],
@@ -117,6 +119,10 @@ class LocalEngine:
         if self.pool is None:
             self.pool = _context().Pool(self.n_process)
             self.workers_used = self.n_process
+            # each worker builds its pipeline now, while this process reads the inputs, rather than
+            # when its first uncached paper comes (in a rebuild, often the last batch of all)
+            for _ in range(self.n_process):
+                self.pool.apply_async(_warm, (self.vocabulary_path,))
 
     # -- phase 2
 
@@ -147,11 +153,16 @@ class LocalEngine:
         for i, s in enumerate(self.spills):
             if positions is not None and i not in positions:
                 continue
-            recs = _load(s)
+            part = _load(s)
             if positions is None:
-                yield from recs
+                yield from records_of(part)
             else:
-                yield from (recs[p] for p in positions[i])
+                yield from records_of([part[p] for p in positions[i]])
+
+    def rest(self) -> None:
+        """No more phases to run on the pool: stop the workers (and free their memory). What
+        follows runs in this process."""
+        self.close()
 
     def close(self) -> None:
         if self.pool is not None:
@@ -164,6 +175,10 @@ class LocalEngine:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+
+def _warm(vocabulary_path: str | None) -> None:
+    worker_nlp(vocabulary_path)
 
 
 def _star_triples(args) -> Triples:

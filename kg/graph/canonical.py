@@ -85,26 +85,41 @@ def family_key(label: str) -> str | None:
 
 def canonicalise(extractions: Iterable[PaperExtraction]) -> EntityTable:
     """Join every paper's entities into canonical entities (the 'reduce' step of a build)."""
+    return canonicalise_rows((ex.paper.id, ent.label, ent.type, ent.names)
+                             for ex in extractions for ent in ex.entities)
+
+
+def canonicalise_rows(rows: Iterable[tuple[str, str, EntityType, tuple[str, ...]]]) -> EntityTable:
+    """`canonicalise` over (paper id, label, type, names) per entity of each paper, in input order:
+    all the reduce reads of a record, so a build can feed it without whole records."""
     uf = _UnionFind()
     label_votes: dict[str, Counter] = defaultdict(Counter)
     type_votes: dict[str, Counter] = defaultdict(Counter)
     surfaces: dict[str, set[str]] = defaultdict(set)
     papers: dict[str, set[str]] = defaultdict(set)
     seen: list[tuple[str, str, object, tuple[str, ...]]] = []
-    for ex in extractions:
-        for ent in ex.entities:
-            keys = [k for k in (name_key(n) for n in ent.names) if k]
-            if not keys:
-                continue
-            for k in keys[1:]:
-                uf.union(keys[0], k)
-            seen.append((ex.paper.id, ent.label, ent.type, ent.names))
+    memo: dict[str, str] = {}  # name -> name_key: most names recur across papers
+
+    def key_of(n: str) -> str:
+        k = memo.get(n)
+        if k is None:
+            k = memo[n] = name_key(n)
+        return k
+
+    for row in rows:
+        keys = [k for k in map(key_of, row[3]) if k]
+        if not keys:
+            continue
+        for k in keys[1:]:
+            uf.union(keys[0], k)
+        seen.append(row)
     for pid, label, etype, names in seen:
-        root = uf.find(name_key(label) or name_key(names[0]))
+        root = uf.find(key_of(label) or key_of(names[0]))
         label_votes[root][label] += 1
         type_votes[root][etype] += 1
         surfaces[root].update(names)
         papers[root].add(pid)
+    del seen
 
     members: dict[str, list[str]] = defaultdict(list)
     for k in list(uf.parent):
@@ -113,7 +128,7 @@ def canonicalise(extractions: Iterable[PaperExtraction]) -> EntityTable:
     for root in sorted(label_votes):
         label = min(label_votes[root].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
         etype = min(type_votes[root].items(), key=lambda kv: (-kv[1], _TYPE_TIEBREAK[kv[0]]))[0]
-        key = name_key(label)
+        key = key_of(label)
         aliases = tuple(sorted({s for s in surfaces[root] if s != label}))
         ent = CanonicalEntity(
             key=key, iri=entity_iri(key, label), label=label, type=etype,
@@ -121,7 +136,7 @@ def canonicalise(extractions: Iterable[PaperExtraction]) -> EntityTable:
         )
         table.entities[key] = ent
         for s in surfaces[root]:
-            table.by_key[name_key(s)] = key
+            table.by_key[key_of(s)] = key
         for k in members[root]:
             table.by_key[k] = key
     for ent in table.entities.values():
