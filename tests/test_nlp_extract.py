@@ -190,3 +190,48 @@ def test_punctuation_dashes_and_full_stops_end_names(nlp_small):
     assert ["Qwen3-8B", "."] == words[words.index("Qwen3-8B"):words.index("Qwen3-8B") + 2]
     assert ["Chain-of-Thought", "(", "CoT", ")"] == words[words.index("Chain-of-Thought"):words.index("Chain-of-Thought") + 4]
     assert "GPT-4o-mini" in words and "U.S." in words
+
+
+def test_copula_definition_types_an_acronym(extract_one):
+    ents = extract_one("Experiments use ZQB and VLT. ZQB is a news corpus of 5k articles, and VLT is a model of speech.")
+    assert ents["ZQB"].type is EntityType.DATASET
+    assert ents["VLT"].type is EntityType.MODEL
+
+
+def test_copula_does_not_reach_across_of(extract_one):
+    ents = extract_one("We study ZQB. ZQB is a variant of the transformer model.")
+    assert ents["ZQB"].type is EntityType.METHOD
+
+
+def test_what_is_trained_or_fine_tuned_is_a_model(extract_one):
+    ents = extract_one("QRX was pre-trained on web text. We then fine-tune PLV on the task.")
+    assert ents["QRX"].type is EntityType.MODEL
+    assert ents["PLV"].type is EntityType.MODEL
+
+
+def test_fine_tuned_modifier_of_a_name_is_not_typed(extract_one):
+    ents = extract_one("We found that fine-tuning the NM BERT helps little.")
+    assert "NM" not in ents or ents["NM"].type is not EntityType.MODEL
+
+
+def test_what_contains_n_images_is_data(extract_one):
+    ents = extract_one("ZKW contains 12,000 annotated images. TRQ contains 3 modules.")
+    assert ents["ZKW"].type is EntityType.DATASET
+    assert ents["TRQ"].type is EntityType.METHOD
+
+
+def test_what_a_system_is_compared_against_is_a_model(extract_one):
+    ents = extract_one("Our system is better than QXR and outperforms VTK on all tasks.")
+    assert ents["QXR"].type is EntityType.MODEL
+    assert ents["VTK"].type is EntityType.MODEL
+
+
+def test_coordinated_names_before_a_plural_data_noun_are_data(extract_one):
+    ents = extract_one("We run ablations on the Protein, Yacht and Kestrel datasets (Table 4).")
+    assert {n: ents[n].type for n in ("Protein", "Yacht", "Kestrel")} == dict.fromkeys(
+        ("Protein", "Yacht", "Kestrel"), EntityType.DATASET)
+
+
+def test_descriptive_words_before_a_plural_data_noun_are_not_names(extract_one):
+    ents = extract_one("Results hold on the English, German and Chinese datasets.")
+    assert not ents

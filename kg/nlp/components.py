@@ -98,7 +98,8 @@ class EntityFinder:
         self.entry_of: dict[str, VocabEntry] = {}
         exact, lower = [], []
         self.surfaces = {surface for surface, _ in vocab.surface_forms()}
-        self._frame_heads = numpy.array([nlp.vocab.strings.add(w) for w in sorted(rules.DATA_FRAME_HEADS)],
+        self._frame_heads = numpy.array([nlp.vocab.strings.add(w) for w in
+                                         sorted(rules.DATA_FRAME_HEADS | rules.PLURAL_DATA_HEADS)],
                                         dtype=numpy.uint64)
         for surface, entry in vocab.surface_forms():
             for form in _variants(surface):
@@ -269,6 +270,9 @@ class EntityFinder:
             low = doc[i].lower_
             if i == 0 or doc[i].idx < title_end:
                 continue
+            if low in rules.PLURAL_DATA_HEADS:
+                yield from self._coordinated_frame(doc, i, title_end)
+                continue
             # a capitalised head is part of the name: "Toronto Book Corpus", "Penn Treebank"
             # ("Dataset"/"Benchmark" after a name is a description: "the WinoBias Dataset")
             end = i + 1 if low in ("corpus", "treebank") and doc[i].text[:1].isupper() else i
@@ -293,6 +297,49 @@ class EntityFinder:
                 continue
             if len(sp) == 1 and sp[0].is_sent_start and not self._token_flags(sp[0].text)[0]:
                 continue  # "Training dataset ..." at a sentence start: capitalised by position only
+            yield sp, "frame", self.vocab.lookup(sp.text)
+
+    def _coordinated_frame(self, doc: Doc, i: int, title_end: int):
+        """'the Protein and Higgs datasets', 'the Foo, Bar and Baz corpora': capitalised names
+        coordinated before a plural data noun each name a data set (two names at least; a lone
+        'the Korean datasets' describes)."""
+        conjuncts: list[tuple[int, int]] = []
+        k = i
+        while k > 0 and len(conjuncts) < 8:
+            end = k
+            while k > 0 and end - k < 4:
+                t = doc[k - 1]
+                if t.lower_ in rules.FRAME_DETERMINERS or t.lower_ in _STOP_WORDS or t.lower_ in _CONNECTIVES:
+                    break
+                if (t.text[:1].isupper() or self._token_flags(t.text)[0]) and not t.is_punct:
+                    k -= 1
+                    if t.is_sent_start:
+                        break
+                    continue
+                break
+            if k == end or doc[k].like_num:
+                break
+            conjuncts.append((k, end))
+            if doc[k].is_sent_start or k == 0:
+                break
+            sep = doc[k - 1].lower_
+            if sep in ("and", "or") and k > 1 and doc[k - 2].text == ",":
+                k -= 2
+            elif sep in (",", "and", "or"):
+                k -= 1
+            else:
+                break
+            if doc[k].idx < title_end:
+                break
+        if len(conjuncts) < 2:
+            return
+        for a, b in conjuncts:
+            words = [t.text for t in doc[a:b]]
+            if not rules.frame_name_ok(words) or all(self.vocab.is_generic(w) for w in words if w.isalpha()):
+                continue
+            if b - a == 1 and words[0].isupper() and len(words[0]) <= 3:
+                continue  # "NER and QA datasets": tasks' acronyms
+            sp = doc[a:b]
             yield sp, "frame", self.vocab.lookup(sp.text)
 
     def _resolve_overlaps(self, spans):
@@ -374,7 +421,7 @@ class EntityFinder:
                 if role and (role in (entry.type, entry.also) or entry.type in (EntityType.DATASET, EntityType.BENCHMARK)):
                     return role, "vocabulary + role"
             return entry.type, "vocabulary"
-        noun = _head_noun_type(sp)
+        noun = _head_noun_type(sp) or _coordinated_head_type(sp)
         if noun:
             return noun, "head noun"
         if long_form:
@@ -400,6 +447,9 @@ class EntityFinder:
             return role, "role"
         if self._family_prefixed(text):
             return EntityType.MODEL, "model family"
+        ctx = _context_type(sp)
+        if ctx:
+            return ctx
         return EntityType.METHOD, "default"
 
 
@@ -473,6 +523,18 @@ def _head_noun_type(sp: Span) -> EntityType | None:
                     return rules.TYPE_NOUNS[t.lower_]
                 if t.is_punct:
                     break
+    # "X is a (news) dataset of ...", "X is a regression benchmark": a copula definition; only
+    # the few words after the article, and never across "of"/"for" ("is a variant of the Y model")
+    k = sp.end
+    if k < len(doc) and doc[k].text == ")":
+        k += 1  # "Long Form (ACR) is a corpus of ..."
+    if k + 1 < len(doc) and doc[k].lower_ in _COPULA and doc[k + 1].lower_ in ("a", "an", "another"):
+        for t in doc[k + 2:min(len(doc), k + 6)]:
+            low = t.lower_
+            if low in rules.TYPE_NOUNS and low not in _NOT_HEADS:
+                return rules.TYPE_NOUNS[low]
+            if t.is_punct or low in _COPULA_STOPS:
+                break
     # "benchmark X", "dataset X", "a new preference dataset, X"
     if sp.start > 0:
         prev = doc[sp.start - 1].lower_
@@ -482,6 +544,110 @@ def _head_noun_type(sp: Span) -> EntityType | None:
                     "algorithm", "suite", "leaderboard"):
             return rules.TYPE_NOUNS[prev]
     return None
+
+
+def _coordinated_head_type(sp: Span) -> EntityType | None:
+    """'the Protein, Yacht and Higgs datasets': a name coordinated with others before a plural
+    data noun takes that noun's type."""
+    doc = sp.doc
+    if sp.text.isupper() and len(sp.text) <= 3:
+        return None  # "the NER and QA datasets": tasks' acronyms
+    k, seen_sep = sp.end, False
+    while k < len(doc) and k - sp.end < 16:
+        t = doc[k]
+        if t.lower_ in rules.PLURAL_DATA_HEADS:
+            return rules.TYPE_NOUNS[t.lower_] if seen_sep else None
+        if t.text == "," or t.lower_ in ("and", "or"):
+            seen_sep = True
+        elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_sent_start:
+            return None
+        k += 1
+    return None
+
+
+_COPULA = {"is", "are", "was", "were"}
+_NOT_HEADS = {"data", "training", "search", "evaluation", "policy", "optimization"}
+_COPULA_STOPS = {"of", "for", "to", "with", "that", "which", "from", "in", "on", "by", "and", "or"}
+
+
+_TRAINED = re.compile(r"^(?:pre-?trained|trained|fine-?tuned|finetuned)$")
+_FINE_TUNE = re.compile(r"^(?:fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)|pre-?trained)$")
+_CONTAINS = {"contains", "contain", "containing", "comprises", "comprising", "includes", "including", "has", "with"}
+_APPROX = {"about", "over", "approximately", "around", "nearly", "roughly", "almost", "than", "more", "up", "to"}
+_DATA_UNITS = re.compile(
+    r"^(?:images|photos|pictures|sentences|samples|examples|documents|articles|questions|pairs|videos|clips|"
+    r"utterances|tweets|posts|reviews|instances|tokens|words|hours|dialogues|dialogs|conversations|records|"
+    r"texts|annotations|tables|abstracts|passages|paragraphs|recordings|frames|scenes|molecules|graphs|"
+    r"triples|queries|users|ratings|interactions|labels|classes|categories|entities|programs|problems)$")
+
+
+def _context_type(sp: Span) -> tuple[EntityType, str] | None:
+    """Cues around an otherwise untyped name: what is trained or fine-tuned is a model ("X is
+    pre-trained on", "we fine-tune X"); what contains N images or sentences is data ("X contains
+    10k images"); what a system is measured against is a system (`_comparison_type`)."""
+    doc = sp.doc
+    n = len(doc)
+    k = sp.end
+    if k < n and doc[k].text == ")":
+        k += 1
+    # "X is (first) pre-trained on ...", "X was fine-tuned"
+    j = k
+    if j < n and doc[j].lower_ in _COPULA:
+        j += 1
+        if j < n and doc[j].lower_ in ("first", "then", "further", "also", "initially", "originally"):
+            j += 1
+        if j < n and (_TRAINED.match(doc[j].lower_) or j + 1 < n and not doc[j].whitespace_
+                      and _TRAINED.match(doc[j].lower_ + doc[j + 1].lower_)):
+            return EntityType.MODEL, "trained"
+    # "X contains (about) 10,000 images", "X consists of 5k annotated sentences"
+    j = k
+    if j < n and (doc[j].lower_ in _CONTAINS or doc[j].lower_ in ("consists", "consisting") and j + 1 < n
+                  and doc[j + 1].lower_ == "of"):
+        j += 2 if doc[j].lower_ in ("consists", "consisting") else 1
+        while j < n and doc[j].lower_ in _APPROX:
+            j += 1
+        if j < n and doc[j].like_num:
+            for t in doc[j + 1:min(n, j + 4)]:
+                if _DATA_UNITS.match(t.lower_):
+                    return EntityType.DATASET, "contents"
+                if t.is_punct:
+                    break
+    # "we fine-tune (the) X", "the pre-trained X"
+    j = sp.start - 1
+    if j >= 0 and doc[j].lower_ in ("the", "a", "an", "our", "their"):
+        j -= 1
+    word = doc[j].lower_ if j >= 0 else ""
+    if j > 0 and word.startswith("-") and not doc[j - 1].whitespace_:
+        word = doc[j - 1].lower_ + word  # "pre-trained": the tokenizer splits off "-trained"
+    if j >= 0 and _FINE_TUNE.match(word) and not (
+            sp.end < n and (doc[sp.end].text[:1].isupper() or doc[sp.end].text == "-")):
+        return EntityType.MODEL, "trained"  # (not "fine-tuning the NM BERT": a modifier of a name)
+    cmp_type = _comparison_type(sp)
+    if cmp_type:
+        return cmp_type, "comparison"
+    return None
+
+
+def _comparison_type(sp: Span) -> EntityType | None:
+    """'outperforms X', 'better than X', 'compared with X': an otherwise untyped name that a system
+    is measured against is itself a system, and an unknown acronym there is most often a model."""
+    doc = sp.doc
+    k = sp.start - 1
+    if k >= 0 and doc[k].lower_ in ("the", "a", "an"):
+        k -= 1
+    if k < 0:
+        return None
+    low = doc[k].lower_
+    if _COMPARED.match(low):
+        return EntityType.MODEL
+    if low in ("with", "to") and k > 0 and doc[k - 1].lower_ in ("compared", "comparing", "comparison", "compare"):
+        return EntityType.MODEL
+    if low == "of" and k > 1 and doc[k - 1].lower_ == "that" and doc[k - 2].lower_ == "than":
+        return EntityType.MODEL
+    return None
+
+
+_COMPARED = re.compile(r"^(?:than|outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beats?|beating|against|versus|vs\.?)$")
 
 
 def _list_context_type(sp: Span) -> EntityType | None:

@@ -18,7 +18,8 @@ from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, R
 
 # how much a typing cue is trusted when one entity's mentions disagree
 _CUE_STRENGTH = {"vocabulary + role": 0, "vocabulary": 1, "head noun": 2, "role": 3, "long form": 4, "list": 5,
-                 "list neighbour": 5, "classifier": 5, "name part": 6, "name shape": 6, "model family": 7, "default": 9}
+                 "list neighbour": 5, "classifier": 5, "name part": 6, "name shape": 6, "trained": 6, "contents": 6,
+                 "model family": 7, "comparison": 8, "default": 9}
 _BACKGROUND = re.compile(r"^(?:recent(?:ly)?|existing|prior|previous|traditional|conventional|typically|often|"
                          r"popular|widely|commonly|such|e\.g\.)$", re.I)
 

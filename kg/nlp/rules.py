@@ -121,6 +121,8 @@ def shape_type(name: str) -> EntityType | None:
 # "the Boston Housing dataset", "Penn Treebank corpus": capitalised words right before a singular
 # data noun name a data set, even when no word of the name is shaped like one
 DATA_FRAME_HEADS = {"dataset", "corpus", "treebank", "database", "benchmark"}
+# "the Protein and Higgs datasets": coordinated names before a plural data noun
+PLURAL_DATA_HEADS = {"datasets", "corpora", "benchmarks"}
 # first words that are not part of such a name
 FRAME_DETERMINERS = {"the", "this", "that", "these", "those", "our", "their", "its", "a", "an", "each", "every",
                      "both", "all", "any", "new", "original", "full", "entire", "whole", "same", "other",
