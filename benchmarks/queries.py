@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -266,25 +264,13 @@ NOTES = """## Notes
 
 
 def machine() -> dict:
+    """bench.py's machine description, with the versions of the two query engines."""
     import pyoxigraph
     import rdflib
 
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        ram = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
-    except (ValueError, OSError):
-        ram = None
-    return {"cpu": cpu, "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-            "ram_gb": ram, "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__,
-            "rdflib": rdflib.__version__, "os": platform.platform(terse=True),
-            "load_1min_at_start": round(os.getloadavg()[0], 1)}
+    from benchmarks.bench import machine as base
+
+    return {**base(), "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__}
 
 
 def _ms(v: dict | None, key: str = "median_ms") -> str:

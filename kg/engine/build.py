@@ -38,7 +38,7 @@ from kg.engine.version import pipeline_version
 from kg.errors import ConfigError
 from kg.export import (FILES, GRAPH_FORMATS, TABLE_FORMATS, atomic_write, parse_formats, staged_folder, write_format,
                        write_rejects)
-from kg.types import Paper, PaperExtraction, ReadReport
+from kg.types import Paper, ReadReport
 
 ENGINES = ("local", "dask")
 DEFAULT_BATCH_SIZE = 1000
