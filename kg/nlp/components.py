@@ -15,6 +15,7 @@ import numpy
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline.sentencizer import Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -50,15 +51,55 @@ class Candidate:
 
 @Language.factory("kg_sentences", assigns=["token.is_sent_start"])
 def make_sentence_breaks(nlp: Language, name: str):
-    return _line_breaks
+    return _sentence_breaks
 
 
-def _line_breaks(doc: Doc) -> Doc:
-    strings = doc.vocab.strings
-    for i, orth in enumerate(doc.to_array("ORTH")[:-1].tolist()):
-        if "\n" in strings[orth]:
-            doc[i + 1].is_sent_start = True
+_SENTENCE_END = frozenset(Sentencizer.default_punct_chars)
+
+
+def _sentence_breaks(doc: Doc) -> Doc:
+    """Sentence starts from token texts in one pass over the ORTH array: spaCy's sentencizer rule
+    (a sentence ends after final punctuation and the punctuation that follows it) plus a line break
+    (between title and abstract) always starting a sentence. Same boundaries as the `sentencizer`
+    pipe followed by a line-break rule, without a Python object per token."""
+    n = len(doc)
+    if not n:
+        return doc
+    kinds = _token_kinds(doc)
+    starts = [-1] * n
+    starts[0] = 1
+    start, seen_end, after_break = 0, False, False
+    for i, kind in enumerate(kinds):
+        if after_break:
+            starts[i] = 1
+        if seen_end and not kind & (_PUNCT | _END):
+            starts[start] = 1
+            start, seen_end = i, False
+        elif kind & _END:
+            seen_end = True
+        after_break = kind & _BREAK
+    starts[start] = 1
+    doc.from_array(["SENT_START"], numpy.array(starts, dtype=numpy.int64).astype(numpy.uint64))
     return doc
+
+
+_PUNCT, _END, _BREAK = 1, 2, 4
+_KIND_OF: dict[int, int] = {}  # orth -> kind bits (a few thousand distinct token texts)
+
+
+def _token_kinds(doc: Doc) -> list[int]:
+    kinds = []
+    get = _KIND_OF.get
+    for orth in doc.to_array("ORTH").tolist():
+        k = get(orth)
+        if k is None:
+            text = doc.vocab.strings[orth]
+            k = _KIND_OF[orth] = ((_PUNCT if doc.vocab[orth].is_punct else 0) | (_END if text in _SENTENCE_END else 0)
+                                  | (_BREAK if "\n" in text else 0))
+            if len(_KIND_OF) > 500_000:
+                _KIND_OF.clear()
+        kinds.append(k)
+    return kinds
 
 
 # ---------------------------------------------------------------- entities

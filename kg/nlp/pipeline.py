@@ -9,10 +9,11 @@ from spacy.language import Language
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.nlp.rules import COMPOUND_SUFFIX
+from kg.nlp.sentences import TEXT_KEY
 
 import kg.nlp.components  # noqa: F401  (registers the factories)
 
-PIPE_NAMES = ("sentencizer", "kg_sentences", "kg_entities")
+PIPE_NAMES = ("kg_sentences", "kg_entities")
 _NAME_WITH_COUNT = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]*\d[KMGTkmgt]$")
 
 
@@ -37,13 +38,27 @@ def _keep_names_whole(nlp: Language) -> None:
     nlp.tokenizer.token_match = _NAME_WITH_COUNT.match
 
 
+def _remember_text(nlp: Language) -> None:
+    """Keep each doc's input text in `user_data` (spaCy's `doc.text` joins every token anew, which
+    costs as much as the rest of a doc's sentence lookups); the tokenizer is lossless, so the input
+    text is `doc.text`."""
+    make_doc = nlp.make_doc
+
+    def make_doc_keeping_text(text: str):
+        doc = make_doc(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    nlp.make_doc = make_doc_keeping_text
+
+
 def build_nlp(vocabulary_path: str | None = None, *, use_classifier: bool = True,
               classifier_path: str | None = None) -> Language:
     """A fresh pipeline. `vocabulary_path` swaps in another vocabulary file; `use_classifier=False`
     runs the rules alone (no statistical span typer)."""
     nlp = spacy.blank("en")
     _keep_names_whole(nlp)
-    nlp.add_pipe("sentencizer")
+    _remember_text(nlp)
     nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_entities", config={"vocabulary_path": vocabulary_path, "use_classifier": use_classifier,
                                         "classifier_path": classifier_path})

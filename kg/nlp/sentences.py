@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 _KEY = "kg_sentence_index"
+TEXT_KEY = "kg_text"  # the input text, set by the pipeline's make_doc
 
 
 def _index(doc: Doc) -> tuple[list[int], list[Span]]:
@@ -39,7 +40,7 @@ def title_end(doc: Doc) -> int:
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, built once (spaCy joins every token on each access)."""
-    v = doc.user_data.get("kg_text")
+    v = doc.user_data.get(TEXT_KEY)
     if v is None:
-        v = doc.user_data["kg_text"] = doc.text
+        v = doc.user_data[TEXT_KEY] = doc.text
     return v
