@@ -46,6 +46,7 @@ eval: install  ## score builds of the two dev sets in ../shared (typer numbers c
 	$(BIN)/python $(SHARED)/eval/gsap_score.py --graph $(EVAL_OUT)/gsap-rules/graph.ttl --holdout $(SHARED)/gsap/paragraphs.jsonl | $(BIN)/python -m kg.evalfmt
 	@echo "== cross-validated tables with the span typer =="
 	$(BIN)/python scripts/crossval.py --shared $(SHARED) --json $(EVAL_OUT)/crossval.json
+	$(BIN)/python scripts/score_results.py --graph $(EVAL_OUT)/seed-rules/graph.ttl --gold $(SHARED)/eval/seed_gold.jsonl --errors 25
 
 eval-cv: install  ## cross-validated GSAP (by fold) and dev (5-fold) tables for the span typer
 	$(BIN)/python scripts/crossval.py --shared $(SHARED) --seed $(SEED)
