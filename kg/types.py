@@ -72,6 +72,9 @@ class Mention:
     cue: str | None = None  # the context cue that decided type or relation, for explanations
 
 
+TYPE_WEIGHT_CUE = 10
+
+
 @dataclass(frozen=True)
 class PaperEntity:
     """A distinct thing named in one paper, with the one relation the paper has to it."""
@@ -81,6 +84,10 @@ class PaperEntity:
     relation: Relation
     aliases: tuple[str, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    # the votes this paper's type gets where papers disagree on one entity's type (the reduce,
+    # kg.graph.canonical): TYPE_WEIGHT_CUE when a context cue ("X, a benchmark", a long form, the
+    # vocabulary) typed it, 1 when only the name's shape or the default did
+    type_weight: int = 1
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -39,7 +39,7 @@ def test_what_the_phases_read_of_a_cached_record_is_what_the_record_says(sample)
     assert any(ex.results for ex in records)
     table = canonicalise(records)
     rows = [(ex.paper.id, *r) for ex in records for r in reduce_rows(encode(ex))]
-    assert rows == [(ex.paper.id, e.label, e.type, e.names) for ex in records for e in ex.entities]
+    assert rows == [(ex.paper.id, e.label, e.type, e.names, e.type_weight) for ex in records for e in ex.entities]
     assert canonicalise_rows(rows) == table
     memo = MemoTable(table.entities, table.by_key)
     for ex in records:

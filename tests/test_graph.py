@@ -9,7 +9,7 @@ from kg.graph.canonical import canonicalise, family_key
 from kg.graph.model import KnowledgeGraph
 from kg.ids import entity_iri, name_key, paper_iri
 from kg.namespaces import KG
-from kg.types import EntityType, Paper, PaperEntity, PaperExtraction, Relation
+from kg.types import TYPE_WEIGHT_CUE, EntityType, Paper, PaperEntity, PaperExtraction, Relation
 
 TYPES = {KG.Method, KG.Model, KG.Dataset, KG.Benchmark}
 RELS = {KG.proposes, KG.uses, KG.evaluatesOn, KG.comparesWith, KG.mentions}
@@ -139,3 +139,17 @@ def test_iris_are_valid_for_hostile_ids():
 def test_empty_graph():
     g = KnowledgeGraph.from_extractions([])
     assert len(g.rdf) == 0 and g.nx.number_of_nodes() == 0 and list(g.entities.columns)[:3] == ["iri", "type", "label"]
+
+
+def test_a_type_the_text_states_outvotes_types_guessed_from_the_name():
+    """One paper defines NPT as a model ("Non-Parametric Transformers (NPTs)"); three others only use
+    the acronym, which the rules type Method by default. The node is a Model."""
+    def ex(pid, etype, weight):
+        return PaperExtraction(Paper(pid, "t", "x"), (PaperEntity("NPT", etype, Relation.USES, type_weight=weight),))
+
+    table = canonicalise([ex("a", EntityType.MODEL, TYPE_WEIGHT_CUE)]
+                         + [ex(p, EntityType.METHOD, 1) for p in "bcd"])
+    assert table.entities[name_key("NPT")].type is EntityType.MODEL
+    # ...while equal weights still go by the number of papers
+    table = canonicalise([ex("a", EntityType.MODEL, 1)] + [ex(p, EntityType.METHOD, 1) for p in "bcd"])
+    assert table.entities[name_key("NPT")].type is EntityType.METHOD

@@ -235,3 +235,12 @@ def test_coordinated_names_before_a_plural_data_noun_are_data(extract_one):
 def test_descriptive_words_before_a_plural_data_noun_are_not_names(extract_one):
     ents = extract_one("Results hold on the English, German and Chinese datasets.")
     assert not ents
+
+
+def test_type_weight_says_whether_the_text_stated_the_type(extract_one):
+    from kg.types import TYPE_WEIGHT_CUE
+
+    defined = extract_one("We introduce the Non-Parametric Transformer (NPT), which reasons over whole datasets.")
+    assert defined["NPT"].type is EntityType.MODEL and defined["NPT"].type_weight == TYPE_WEIGHT_CUE
+    bare = extract_one("Unlike prior work, NPT reasons over whole datasets at once.")
+    assert bare["NPT"].type_weight == 1  # typed by default: outvoted where another paper says

@@ -26,7 +26,7 @@ CACHE_DIR = ".cache"
 CACHE_FILE = "extractions.sqlite"
 _MAX_PARAMS = 500  # keys per SELECT ... IN (...), below every SQLite version's limit
 #: The layout of a cached value; part of the version a cache is kept under.
-FORMAT = f"tuples/marshal {marshal.version}"
+FORMAT = f"tuples/marshal {marshal.version} type-weight"
 _MENTION = tuple(f.name for f in fields(Mention))
 _RESULT = tuple(f.name for f in fields(Result))
 _TYPES = {t.value: t for t in EntityType}
@@ -47,9 +47,10 @@ def record_key(paper: Paper, version: str) -> str:
 
 def encode(ex: PaperExtraction) -> bytes:
     """The cached form of a record: its entities and results (not the paper), as tuples
-    ((label, type, relation, aliases, mentions), ...), (result fields, ...)."""
+    ((label, type, relation, aliases, mentions, type weight), ...), (result fields, ...)."""
     ents = tuple((e.label, e.type.value, e.relation.value, tuple(e.aliases),
-                  tuple(tuple(getattr(m, f) for f in _MENTION) for m in e.mentions)) for e in ex.entities)
+                  tuple(tuple(getattr(m, f) for f in _MENTION) for m in e.mentions), e.type_weight)
+                 for e in ex.entities)
     res = tuple(tuple(getattr(r, f) for f in _RESULT) for r in ex.results)
     return marshal.dumps((ents, res), 4)
 
@@ -64,15 +65,16 @@ def decode(blob: bytes, paper: Paper) -> PaperExtraction:
     ents, res = marshal.loads(blob)
     return PaperExtraction(
         paper=paper,
-        entities=tuple(PaperEntity(label, _TYPES[t], _RELATIONS[r], aliases, tuple(Mention(*m) for m in ms))
-                       for label, t, r, aliases, ms in ents),
+        entities=tuple(PaperEntity(label, _TYPES[t], _RELATIONS[r], aliases, tuple(Mention(*m) for m in ms), w)
+                       for label, t, r, aliases, ms, w in ents),
         results=tuple(Result(*r) for r in res),
     )
 
 
-def reduce_rows(blob: bytes) -> tuple[tuple[str, EntityType, tuple[str, ...]], ...]:
-    """What the reduce reads of a record, from its cached form: (label, type, names) per entity."""
-    return tuple((e[0], _TYPES[e[1]], (e[0], *e[3])) for e in marshal.loads(blob)[0])
+def reduce_rows(blob: bytes) -> tuple[tuple[str, EntityType, tuple[str, ...], int], ...]:
+    """What the reduce reads of a record, from its cached form: (label, type, names, type weight)
+    per entity."""
+    return tuple((e[0], _TYPES[e[1]], (e[0], *e[3]), e[5]) for e in marshal.loads(blob)[0])
 
 
 def names(data: tuple[tuple, tuple]) -> list[str]:

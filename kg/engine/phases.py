@@ -94,7 +94,7 @@ def reduce_view(ex: PaperExtraction) -> PaperExtraction:
     type, relation and aliases (no mentions, no text)."""
     return PaperExtraction(
         paper=Paper(ex.paper.id, "", ""),
-        entities=tuple(PaperEntity(e.label, e.type, e.relation, e.aliases) for e in ex.entities),
+        entities=tuple(PaperEntity(e.label, e.type, e.relation, e.aliases, type_weight=e.type_weight) for e in ex.entities),
     )
 
 

@@ -3,7 +3,8 @@
 Surface forms that share a comparison key (`kg.ids.name_key`) are the same name; names that one
 paper gives for one thing (a long form and its acronym, a spelling variant) join their keys. The
 joined keys are one entity, labelled by the name papers use most and typed by the type papers
-give it most.
+give it most, a paper whose text states the type (a definition, "X, a benchmark") counting ten times
+one that typed the name by its shape or by default (`PaperEntity.type_weight`).
 """
 from __future__ import annotations
 
@@ -85,19 +86,21 @@ def family_key(label: str) -> str | None:
 
 def canonicalise(extractions: Iterable[PaperExtraction]) -> EntityTable:
     """Join every paper's entities into canonical entities (the 'reduce' step of a build)."""
-    return canonicalise_rows((ex.paper.id, ent.label, ent.type, ent.names)
+    return canonicalise_rows((ex.paper.id, ent.label, ent.type, ent.names, ent.type_weight)
                              for ex in extractions for ent in ex.entities)
 
 
-def canonicalise_rows(rows: Iterable[tuple[str, str, EntityType, tuple[str, ...]]]) -> EntityTable:
-    """`canonicalise` over (paper id, label, type, names) per entity of each paper, in input order:
-    all the reduce reads of a record, so a build can feed it without whole records."""
+def canonicalise_rows(rows: Iterable[tuple[str, str, EntityType, tuple[str, ...], int]]) -> EntityTable:
+    """`canonicalise` over (paper id, label, type, names, type weight) per entity of each paper, in
+    input order: all the reduce reads of a record, so a build can feed it without whole records.
+    An entity's type is the one with the most weighted votes: a paper whose text says what the name
+    is outvotes papers that typed it by its shape alone."""
     uf = _UnionFind()
     label_votes: dict[str, Counter] = defaultdict(Counter)
     type_votes: dict[str, Counter] = defaultdict(Counter)
     surfaces: dict[str, set[str]] = defaultdict(set)
     papers: dict[str, set[str]] = defaultdict(set)
-    seen: list[tuple[str, str, object, tuple[str, ...]]] = []
+    seen: list[tuple[str, str, object, tuple[str, ...], int]] = []
     memo: dict[str, str] = {}  # name -> name_key: most names recur across papers
 
     def key_of(n: str) -> str:
@@ -113,10 +116,10 @@ def canonicalise_rows(rows: Iterable[tuple[str, str, EntityType, tuple[str, ...]
         for k in keys[1:]:
             uf.union(keys[0], k)
         seen.append(row)
-    for pid, label, etype, names in seen:
+    for pid, label, etype, names, weight in seen:
         root = uf.find(key_of(label) or key_of(names[0]))
         label_votes[root][label] += 1
-        type_votes[root][etype] += 1
+        type_votes[root][etype] += weight
         surfaces[root].update(names)
         papers[root].add(pid)
     del seen

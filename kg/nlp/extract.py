@@ -15,12 +15,15 @@ from kg.nlp.sentences import doc_text, sent_of, title_end
 from kg.nlp.components import Candidate
 from kg.nlp.pipeline import default_nlp
 from kg.nlp.results import reported_results
-from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation
+from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, TYPE_WEIGHT_CUE
 
 # how much a typing cue is trusted when one entity's mentions disagree
 _CUE_STRENGTH = {"vocabulary + role": 0, "vocabulary": 1, "head noun": 2, "role": 3, "long form": 4, "list": 5,
                  "list neighbour": 5, "classifier": 5, "name part": 6, "name shape": 6, "trained": 6, "contents": 6,
                  "model family": 7, "comparison": 8, "default": 9}
+# cues that type a name without reading what the text says it is: a paper typed so is outvoted by
+# one whose text says it (the same name is often defined in one paper and only used in the next)
+_WEAK_TYPE_CUES = frozenset({"default", "name shape", "list", "list neighbour", "model family", "classifier"})
 _BACKGROUND = re.compile(r"^(?:recent(?:ly)?|existing|prior|previous|traditional|conventional|typically|often|"
                          r"popular|widely|commonly|such|e\.g\.)$", re.I)
 
@@ -96,7 +99,8 @@ def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
         if rel.priority < relation.priority:
             relation = rel
     return PaperEntity(label=label, type=etype, relation=relation, aliases=tuple(a for a in aliases if a),
-                       mentions=tuple(mentions))
+                       mentions=tuple(mentions),
+                       type_weight=1 if best.type_cue in _WEAK_TYPE_CUES else TYPE_WEIGHT_CUE)
 
 
 # ---------------------------------------------------------------- relations
