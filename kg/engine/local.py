@@ -99,7 +99,10 @@ class LocalEngine:
             for b in _chain(head, it):
                 yield extract_task(b, self.vocabulary_path, self._spill(b.index))
             return
-        self._start()
+        # each worker builds its pipeline now, while this process reads the inputs, rather than when
+        # its first uncached paper comes; not when the first batch is all cached (a rebuild), where
+        # most workers would build a pipeline they never use
+        self._start(warm=len(first.cached) < len(first.papers))
         pending: deque = deque()
         window = 2 * self.n_process
         for b in _chain(head, it):
@@ -115,13 +118,11 @@ class LocalEngine:
             self.spills.append(p)
         return p
 
-    def _start(self) -> None:
+    def _start(self, warm: bool = True) -> None:
         if self.pool is None:
             self.pool = _context().Pool(self.n_process)
             self.workers_used = self.n_process
-            # each worker builds its pipeline now, while this process reads the inputs, rather than
-            # when its first uncached paper comes (in a rebuild, often the last batch of all)
-            for _ in range(self.n_process):
+            for _ in range(self.n_process if warm else 0):
                 self.pool.apply_async(_warm, (self.vocabulary_path,))
 
     # -- phase 2

@@ -13,8 +13,7 @@ from kg.text import clean_literal
 # Everything str.splitlines() treats as a line break; the controls among them would otherwise be
 # deleted with the other controls and glue the words on either side together.
 _NEWLINES = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_ANY_SPACE = re.compile(r"\s+")
-_LINE_SPACE = re.compile(r"[^\S\n]+")  # whitespace other than newline
+_ASCII_NEWLINES = "\r\x0b\x0c\x1c\x1d\x1e"  # the ones an ASCII text can hold
 _BLANK_LINES = re.compile(r"\n{3,}")
 _AUTHOR_SEP = re.compile(r"\s*(?:[,;]|\band\b)\s*(?:\band\b\s*)?", re.I)
 
@@ -24,8 +23,12 @@ def _base(text: str) -> str:
 
     Controls go before NFC so removing one can never leave a decomposed sequence behind.
     """
-    text = clean_literal(_NEWLINES.sub("\n", text)).replace("\ufeff", "")
-    return unicodedata.normalize("NFC", text)
+    if not text.isascii() or any(c in text for c in _ASCII_NEWLINES):  # most texts have none: skip the scan
+        text = _NEWLINES.sub("\n", text)
+    text = clean_literal(text)
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", text.replace("\ufeff", ""))
 
 
 def clean_title(text: str) -> str:
@@ -34,7 +37,7 @@ def clean_title(text: str) -> str:
     >>> clean_title("  Attention\\tIs  All\\r\\nYou Need\\x07 ")
     'Attention Is All You Need'
     """
-    return _ANY_SPACE.sub(" ", _base(text)).strip()
+    return " ".join(_base(text).split())  # str.split() splits where a regex's \s matches
 
 
 def clean_abstract(text: str) -> str:
@@ -43,8 +46,8 @@ def clean_abstract(text: str) -> str:
     >>> clean_abstract(" We  propose X.\\r\\n\\r\\n\\r\\nIt\\twins. ")
     'We propose X.\\n\\nIt wins.'
     """
-    lines = (_LINE_SPACE.sub(" ", line).strip() for line in _base(text).split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = "\n".join(" ".join(line.split()) for line in _base(text).split("\n"))
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 def split_authors(text: str) -> tuple[str, ...]:
