@@ -32,6 +32,14 @@ def test_two_workers_give_the_same_files_as_the_in_memory_build(sample, referenc
     assert s.triples == len((reference / "graph.nt").read_text().splitlines())
     assert (tmp_path / "out" / "store").is_dir()
     assert json.loads((tmp_path / "out" / "build.json").read_text())["papers"] == 90
+    # the store, loaded from the phase-2 runs while they were merged, holds exactly graph.nt
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(tmp_path / "out" / "store"))
+    ref = ox.Store()
+    ref.bulk_load(path=str(reference / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    assert len(store) == len(ref) == s.triples
+    assert set(map(str, store)) == set(map(str, ref))
 
 
 def test_in_process_build_is_the_same(sample, reference, tmp_path):
@@ -89,6 +97,11 @@ def test_lines_are_rdflib_lines_and_runs_merge_sorted_unique(tmp_path):
     runs = [write_run(nt_lines(part), tmp_path / str(i)) for i, part in enumerate((triples[:2], triples[1:], triples))]
     assert merge_runs(runs, tmp_path / "all.nt", fanin=2) == 3  # in two rounds
     assert (tmp_path / "all.nt").read_text(encoding="utf-8").split("\n")[:-1] == expected
+    assert not any(r.exists() for r in runs)  # a round's inputs go once merged...
+    runs = [write_run(nt_lines(part), tmp_path / str(i)) for i, part in enumerate((triples[:2], triples[1:], triples))]
+    assert merge_runs(runs, tmp_path / "again.nt", fanin=2, keep_inputs=True) == 3
+    assert all(r.exists() for r in runs)  # ...unless another reader (the store load) still needs them
+    assert (tmp_path / "again.nt").read_bytes() == (tmp_path / "all.nt").read_bytes()
 
 
 def test_sigkill_mid_build_leaves_the_previous_output_and_a_readable_cache(sample, tmp_path):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import json
 import shutil
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -202,19 +203,24 @@ def build_folder(
                     except ShapeError:
                         delta = None
                         runs, fps, _ = _phase2(runner, table, focus, 0, None, salt, [])
+                runner.rest()  # phase 2 is over: the workers' memory goes back before the store loads
+                loader = None
                 if delta is None:
-                    summary.triples = merge_runs([entity_run, *runs], nt_path)
+                    if "store" in fmts:  # loads from the runs while they are merged, on the other core
+                        loader = _StoreLoader([entity_run, *runs], stage / FILES["store"])
+                    summary.triples = merge_runs([entity_run, *runs], nt_path, keep_inputs=loader is not None)
                 if "nt" in fmts:
                     summary.written["nt"] = nt_path
                     if not dup_ids:
                         write_index(stage, salt, fps, nt_path)
                 clock.lap("merge")
-                runner.rest()  # phase 2 is over: the workers' memory goes back before the store loads
                 if "store" in fmts:
-                    if delta is not None and (out / FILES["store"]).is_dir():
+                    if loader is not None:
+                        summary.written["store"] = loader.result()
+                    elif delta is not None and (out / FILES["store"]).is_dir():
                         summary.written["store"] = update_store(out / FILES["store"], stage / FILES["store"], *delta)
                     else:
-                        summary.written["store"] = _load_store(nt_path, stage / FILES["store"])
+                        summary.written["store"] = _load_store([nt_path], stage / FILES["store"])
                     clock.lap("store")
             elif want_view:
                 _phase2(runner, table, focus, n_picks, None, salt, picks)  # for the picks; the lines go unused
@@ -321,8 +327,9 @@ def _focus(table, n: int) -> frozenset[str]:
 STORE_CHUNK_BYTES = 64 << 20
 
 
-def _load_store(nt_path: Path, path: Path) -> Path:
-    """An Oxigraph store loaded from an N-Triples file, in chunks of whole lines.
+def _load_store(nt_paths: list[Path], path: Path) -> Path:
+    """An Oxigraph store loaded from N-Triples files, in chunks of whole lines (a triple that
+    two files hold is stored once).
 
     One `bulk_load` of a whole file peaks at about 5x the file's size in memory (1.3 GB for a
     280 MB file of 1.7M triples); chunks of 64 MB keep it under 500 MB for the same CPU as one
@@ -330,13 +337,38 @@ def _load_store(nt_path: Path, path: Path) -> Path:
     import pyoxigraph as ox
 
     store = ox.Store(str(path))
-    with open(nt_path, "rb") as f:
-        while chunk := f.readlines(STORE_CHUNK_BYTES):
-            store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
-            del chunk
+    for nt_path in nt_paths:
+        with open(nt_path, "rb") as f:
+            while chunk := f.readlines(STORE_CHUNK_BYTES):
+                store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
+                del chunk
     store.flush()
     del store
     return path
+
+
+class _StoreLoader(threading.Thread):
+    """Loads the store from phase 2's run files in a thread while the coordinator merges the same
+    runs into graph.nt: `bulk_load` releases the GIL, so the load and the merge run on two cores
+    at once. The store holds the same triples either way (it is a set)."""
+
+    def __init__(self, runs: list[Path], path: Path):
+        super().__init__(name="kg-store-load", daemon=True)
+        self.runs, self.path = list(runs), path
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            _load_store(self.runs, self.path)
+        except BaseException as e:  # handed to the coordinator by result()
+            self.error = e
+
+    def result(self) -> Path:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.path
 
 
 def _whole_graph_outputs(runner, table, report, fmts, stage: Path, summary: BuildSummary, large: bool,

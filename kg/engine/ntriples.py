@@ -67,12 +67,13 @@ def read_run(path: Path) -> Iterator[str]:
         yield from f
 
 
-def merge_runs(runs: list[Path], out: Path, fanin: int = 64) -> int:
+def merge_runs(runs: list[Path], out: Path, fanin: int = 64, keep_inputs: bool = False) -> int:
     """Merge sorted runs into one sorted file of unique lines (fsynced); returns the line count.
 
     More than `fanin` runs are merged in rounds, so open files stay few: the files of a round
     are written next to the runs, and the inputs of a round are removed once merged (the disk
-    then holds at most about twice the output)."""
+    then holds at most about twice the output), unless `keep_inputs` (something else reads them)."""
+    inputs = set(runs) if keep_inputs else set()
     runs = list(runs)
     fanin = max(2, fanin)
     made: list[Path] = []
@@ -84,7 +85,8 @@ def merge_runs(runs: list[Path], out: Path, fanin: int = 64) -> int:
             _merge(runs[i:i + fanin], part, fsync=False)
             merged.append(part)
         for r in runs:
-            r.unlink()
+            if r not in inputs:
+                r.unlink()
         made += merged
         runs = merged
         round_ += 1

@@ -176,9 +176,21 @@ def span_features(doc, span, source: str, rule_type: EntityType | str, cue: str)
     return f
 
 
+_HASHES: dict[str, int] = {}  # feature string -> crc32: most features ("bias", "L1=on") recur
+
+
 def hash_features(feats: list[str], dim: int) -> list[int]:
     mask = dim - 1
-    return [zlib.crc32(s.encode("utf-8")) & mask for s in feats]
+    get = _HASHES.get
+    out = []
+    for s in feats:
+        h = get(s)
+        if h is None:
+            if len(_HASHES) > 1_000_000:
+                _HASHES.clear()
+            h = _HASHES[s] = zlib.crc32(s.encode("utf-8"))
+        out.append(h & mask)
+    return out
 
 
 # ---------------------------------------------------------------- the model

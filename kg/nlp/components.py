@@ -180,6 +180,8 @@ class EntityFinder:
         long_of: dict[str, str] = {}
         for ab in abbrevs:
             long_of[name_key(ab.short)] = ab.long
+            # a plural definition "Non-Parametric Transformers (NPTs)" defines the singular "NPT" too
+            long_of.setdefault(name_key(rules.strip_plural(ab.short)), ab.long)
             for text, start, src in ((ab.short, ab.short_start, "abbrev"), (ab.long, ab.long_start, "long")):
                 if start < 0:
                     continue

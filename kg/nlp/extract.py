@@ -57,15 +57,16 @@ def _group(doc: Doc, cands: list[Candidate]) -> list[list[Candidate]]:
             x = parent[x]
         return x
 
+    # a plural acronym is its singular: "NPTs" defined once, "NPT" used later, are one entity
     def key(c: Candidate) -> str:
-        return name_key(c.entry.name) if c.entry else name_key(c.label)
+        return name_key(c.entry.name) if c.entry else name_key(rules.strip_plural(c.label))
 
     for c in cands:
         find(key(c))
         if c.long_form:
             parent[find(name_key(c.long_form))] = find(key(c))
     for ab in doc._.kg_abbreviations or ():
-        a, b = find(name_key(ab.short)), find(name_key(ab.long))
+        a, b = find(name_key(rules.strip_plural(ab.short))), find(name_key(ab.long))
         if a != b:
             parent[b] = a
     groups: dict[str, list[Candidate]] = {}
