@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import _is_valid_uri
 from rdflib.plugins.serializers.nt import _nt_row, _quote_encode, _quoteLiteral
 
@@ -24,6 +25,7 @@ def nt_lines(triples: Iterable[tuple]) -> list[str]:
     """Sorted, unique N-Triples lines (each ending in a newline) of `triples`.
 
     >>> from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
     >>> nt_lines([(URIRef("http://x/b"), URIRef("http://x/p"), Literal("q")),
     ...           (URIRef("http://x/a"), URIRef("http://x/p"), URIRef("http://x/b"))] * 2)
     ['<http://x/a> <http://x/p> <http://x/b> .\\n', '<http://x/b> <http://x/p> "q" .\\n']
@@ -115,157 +117,84 @@ def _merge(runs: list[Path], out: Path, fsync: bool) -> int:
 
 # ---------------------------------------------------------------- lines without rdflib terms
 #
-# `kg.graph.rdf.paper_triples` and `entity_triples` written straight to N-Triples lines: the same
-# triples, formatted as `nt_lines` formats them (IRIs as "<iri>", string literals through rdflib's
-# own `_quote_encode`, integers as rdflib writes them), without building an rdflib term for every
-# node. A paper with an IRI that rdflib would not write plainly gets None, and is made the rdflib
-# way. tests/test_engine_local.py holds both ways to the same bytes.
+# The contract (`kg.graph.rdf.entity_triples` / `paper_triples`) written with N-Triples text as its
+# terms: IRIs as "<iri>" once rdflib's own check passes, string literals through rdflib's own
+# `_quote_encode`, numbers as rdflib writes them, so a line is byte for byte the one `nt_lines`
+# makes from the rdflib terms, without building an rdflib term for every node. A record with an
+# IRI that rdflib would not write plainly is made the rdflib way instead.
 
 
-def _namespaces():
-    from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
-
-    from kg.namespaces import KG, KGR, OA, SCHEMA
-
-    return {"rdf": str(RDF), "rdfs": str(RDFS), "dcterms": str(DCTERMS), "skos": str(SKOS), "xsd": str(XSD),
-            "kg": str(KG), "kgr": str(KGR), "oa": str(OA), "schema": str(SCHEMA)}
+class _NotPlain(Exception):
+    """An IRI that rdflib would not write as plain "<iri>"."""
 
 
-_NS: dict[str, str] = {}
+_VALID: dict[str, str] = {}  # minted IRI -> its term (entities recur across papers)
 
 
-def _ns() -> dict[str, str]:
-    if not _NS:
-        _NS.update(_namespaces())
-    return _NS
+def _nt_node(iri) -> str:
+    iri = str(iri)
+    t = _VALID.get(iri)
+    if t is None:
+        if not _is_valid_uri(iri):
+            raise _NotPlain(iri)
+        if len(_VALID) > 1_000_000:
+            _VALID.clear()
+        t = _VALID[iri] = f"<{iri}>"
+    return t
 
 
-def _q(text: str) -> str:
-    return _quote_encode(clean_literal(text))
+def _nt_integer(n) -> str:
+    if type(n) is not int:
+        raise _NotPlain(repr(n))
+    return f'"{n}"^^<{XSD}integer>'
 
 
-def _int(n: int) -> str:
-    return f'"{n}"^^<{_NS["xsd"]}integer>'
+def _nt_encoding():
+    from decimal import Decimal
+
+    from kg.graph.rdf import Encoding
+
+    return Encoding(
+        const=lambda iri: f"<{iri}>",
+        node=_nt_node,
+        derived=lambda iri: f"<{iri}>",  # built from a checked IRI by appending safe characters
+        text=lambda text: _quote_encode(clean_literal(text)),
+        integer=_nt_integer,
+        decimal=lambda v: _quoteLiteral(Literal(Decimal(str(v)), datatype=XSD.decimal)),
+        any_uri=lambda url: f"{_quote_encode(url)}^^<{XSD}anyURI>",
+    )
+
+
+_NT: list = []
+
+
+def nt_terms():
+    """The N-Triples text Encoding of the contract (made once)."""
+    if not _NT:
+        _NT.append(_nt_encoding())
+    return _NT[0]
 
 
 def paper_lines(ex, table) -> list[str] | None:
     """The N-Triples lines of `kg.graph.rdf.paper_triples(ex, table)` (unsorted, may repeat), or
     None where one of its IRIs is not one rdflib writes plainly."""
-    from decimal import Decimal
+    from kg.graph.rdf import paper_triples
 
-    from kg.graph.rdf import MAX_EVIDENCE_PER_EDGE, paper_edges
-    from kg.ids import paper_iri
-
-    ns = _ns()
-    rdf_type, kg, oa, kgr = f"<{ns['rdf']}type>", ns["kg"], ns["oa"], ns["kgr"]
-    dct, q = ns["dcterms"], _q
-    p = ex.paper
-    iri = str(paper_iri(p.id))
-    if not _is_valid_uri(iri):
+    try:
+        return [f"{s} {p} {o} .\n" for s, p, o in paper_triples(ex, table, nt_terms())]
+    except _NotPlain:
         return None
-    s = f"<{iri}>"
-    out = [f"{s} {rdf_type} <{kg}Paper> .\n",
-           f"{s} <{dct}identifier> {q(p.id)} .\n",
-           f"{s} <{dct}title> {q(p.title)} .\n"]
-    if p.abstract:
-        out.append(f"{s} <{dct}abstract> {q(p.abstract)} .\n")
-    if p.date:
-        out.append(f"{s} <{dct}date> {q(p.date)} .\n")
-    if p.url and p.url.startswith(("http://", "https://")):
-        out.append(f'{s} <{ns["schema"]}url> {_quote_encode(p.url)}^^<{ns["xsd"]}anyURI> .\n')
-    for a in p.authors:
-        out.append(f"{s} <{dct}creator> {q(a)} .\n")
-
-    text = p.text
-    local = iri[len(kgr) + len("paper/"):]
-    ev_base = f"{kgr}evidence/{local}"
-    n = 0
-    add = out.append
-    for ce, relation, mentions in paper_edges(ex, table):
-        ce_iri = str(ce.iri)
-        if not _is_valid_uri(ce_iri):
-            return None
-        rel, o = f"<{kg}{relation.value}>", f"<{ce_iri}>"
-        add(f"{s} {rel} {o} .\n")
-        for m in mentions[:MAX_EVIDENCE_PER_EDGE]:
-            n += 1
-            ev = f"{ev_base}/{n}"
-            e, tgt, pos, quote = f"<{ev}>", f"<{ev}-target>", f"<{ev}-pos>", f"<{ev}-quote>"
-            out += (f"{e} {rdf_type} <{kg}Evidence> .\n",
-                    f"{e} {rdf_type} <{oa}Annotation> .\n",
-                    f"{e} <{oa}motivatedBy> <{oa}identifying> .\n",
-                    f"{e} <{oa}hasBody> {o} .\n",
-                    f"{e} <{oa}hasTarget> {tgt} .\n",
-                    f"{e} <{kg}supports> {rel} .\n",
-                    f"{e} <{kg}sentence> {q(text[m.sentence_start:m.sentence_end])} .\n",
-                    f"{tgt} {rdf_type} <{oa}SpecificResource> .\n",
-                    f"{tgt} <{oa}hasSource> {s} .\n",
-                    f"{tgt} <{oa}hasSelector> {pos} .\n",
-                    f"{tgt} <{oa}hasSelector> {quote} .\n",
-                    f"{pos} {rdf_type} <{oa}TextPositionSelector> .\n",
-                    f"{pos} <{oa}start> {_int(m.start)} .\n",
-                    f"{pos} <{oa}end> {_int(m.end)} .\n",
-                    f"{quote} {rdf_type} <{oa}TextQuoteSelector> .\n",
-                    f"{quote} <{oa}exact> {q(m.surface)} .\n")
-            if type(m.start) is not int or type(m.end) is not int:
-                return None
-
-    for i, r in enumerate(ex.results, 1):
-        bench = table.resolve(r.benchmark)
-        if bench is None:
-            continue
-        res = f"<{kgr}result/{local}/{i}>"
-        b_iri = str(bench.iri)
-        if not _is_valid_uri(b_iri):
-            return None
-        add(f"{s} <{kg}reportsResult> {res} .\n")
-        add(f"{res} {rdf_type} <{kg}Result> .\n")
-        add(f"{res} <{kg}benchmark> <{b_iri}> .\n")
-        system = table.resolve(r.subject)
-        if system is not None:
-            sys_iri = str(system.iri)
-            if not _is_valid_uri(sys_iri):
-                return None
-            add(f"{res} <{kg}system> <{sys_iri}> .\n")
-        unit = r.unit or ""
-        add(f"{res} <{ns['rdfs']}label> {q(f'{r.subject} on {r.benchmark}: {r.metric} {r.value:g}{unit}')} .\n")
-        add(f"{res} <{kg}metric> {q(r.metric)} .\n")
-        add(f"{res} <{kg}value> {_quoteLiteral(Literal(Decimal(str(r.value)), datatype=_xsd_decimal()))} .\n")
-        if r.unit:
-            add(f"{res} <{kg}unit> {q(r.unit)} .\n")
-    return out
-
-
-def _xsd_decimal():
-    from rdflib.namespace import XSD
-
-    return XSD.decimal
 
 
 def entity_lines(table) -> list[str] | None:
     """The N-Triples lines of `kg.graph.rdf.entity_triples(table)`, sorted and unique (None where
     an entity IRI is not one rdflib writes plainly)."""
-    ns = _ns()
-    rdf_type, kg, label, alt = f"<{ns['rdf']}type>", ns["kg"], f"<{ns['rdfs']}label>", f"<{ns['skos']}altLabel>"
-    out: list[str] = []
-    add = out.append
-    entities = table.entities
-    for ent in entities.values():
-        iri = str(ent.iri)
-        if not _is_valid_uri(iri):
-            return None
-        s = f"<{iri}>"
-        add(f"{s} {rdf_type} <{kg}{ent.type.value}> .\n")
-        add(f"{s} {label} {_q(ent.label)} .\n")
-        for a in ent.aliases:
-            add(f"{s} {alt} {_q(a)} .\n")
-        add(f"{s} <{kg}paperCount> {_int(len(ent.papers))} .\n")
-        if ent.family:
-            fam = str(entities[ent.family].iri)
-            if not _is_valid_uri(fam):
-                return None
-            add(f"{s} <{kg}variantOf> <{fam}> .\n")
-    return sorted(set(out))
+    from kg.graph.rdf import entity_triples
+
+    try:
+        return sorted({f"{s} {p} {o} .\n" for s, p, o in entity_triples(table, nt_terms())})
+    except _NotPlain:
+        return None
 
 
 def paper_nt_lines(records, table) -> list[str]:

@@ -6,6 +6,7 @@ rdflib Graph for small in-memory work.
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Iterable, Iterator
 
 from rdflib import Graph, Literal, URIRef
@@ -15,7 +16,7 @@ from kg.graph.canonical import EntityTable
 from kg.ids import paper_iri
 from kg.namespaces import KG, KGR, OA, SCHEMA, bind_prefixes
 from kg.text import clean_literal
-from kg.types import PaperExtraction
+from kg.types import EntityType, PaperExtraction, Relation
 
 Triple = tuple[URIRef, URIRef, object]
 MAX_EVIDENCE_PER_EDGE = 2
@@ -50,76 +51,138 @@ def paper_edges(ex: PaperExtraction, table: EntityTable) -> list[tuple]:
     return [(ce, rel, sorted(ms, key=lambda m: m.start)) for ce, rel, ms in (edges[k] for k in sorted(edges))]
 
 
-def entity_triples(table: EntityTable) -> Iterator[Triple]:
+# ---------------------------------------------------------------- the contract, written once
+#
+# `entity_triples` and `paper_triples` are the only place that says which triples a build makes.
+# They write every term through an Encoding: rdflib terms here (`RDF_TERMS`, for in-memory graphs),
+# N-Triples text in kg.engine.ntriples (`NT_TERMS`, for the streaming build), so both forms of the
+# graph come from the same lines of code.
+
+# the fixed IRIs of the contract, by the name the triple templates use
+_CONSTANTS = {
+    "type": RDF.type, "label": RDFS.label, "altLabel": SKOS.altLabel,
+    "Paper": KG.Paper, "identifier": DCTERMS.identifier, "title": DCTERMS.title, "abstract": DCTERMS.abstract,
+    "date": DCTERMS.date, "creator": DCTERMS.creator, "url": SCHEMA.url,
+    "paperCount": KG.paperCount, "variantOf": KG.variantOf,
+    "Evidence": KG.Evidence, "supports": KG.supports, "sentence": KG.sentence,
+    "Annotation": OA.Annotation, "motivatedBy": OA.motivatedBy, "identifying": OA.identifying,
+    "hasBody": OA.hasBody, "hasTarget": OA.hasTarget, "SpecificResource": OA.SpecificResource,
+    "hasSource": OA.hasSource, "hasSelector": OA.hasSelector, "TextPositionSelector": OA.TextPositionSelector,
+    "start": OA.start, "end": OA.end, "TextQuoteSelector": OA.TextQuoteSelector, "exact": OA.exact,
+    "reportsResult": KG.reportsResult, "Result": KG.Result, "benchmark": KG.benchmark, "system": KG.system,
+    "metric": KG.metric, "value": KG.value, "unit": KG.unit,
+}
+
+
+class Encoding:
+    """How the contract's terms are written.
+
+    Args:
+        const: a fixed IRI (URIRef) -> its term; applied once per constant, here.
+        node: a minted IRI (URIRef or str: a paper, an entity) -> its term.
+        derived: an IRI string built from a minted one (evidence and result nodes) -> its term.
+        text: a string -> a plain literal (cleaned for RDF).
+        integer: an int -> an xsd:integer literal.
+        decimal: a number -> an xsd:decimal literal.
+        any_uri: a URL string -> an xsd:anyURI literal.
+    """
+
+    def __init__(self, const, node, derived, text, integer, decimal, any_uri):
+        self.c = SimpleNamespace(**{name: const(iri) for name, iri in _CONSTANTS.items()})
+        self.relation = {r: const(KG[r.value]) for r in Relation}
+        self.entity_type = {t: const(KG[t.value]) for t in EntityType}
+        self.node, self.derived, self.text = node, derived, text
+        self.integer, self.decimal, self.any_uri = integer, decimal, any_uri
+
+
+RDF_TERMS = Encoding(
+    const=lambda iri: iri,
+    node=lambda iri: iri if type(iri) is URIRef else URIRef(iri),
+    derived=URIRef,
+    text=_lit,
+    integer=Literal,
+    decimal=lambda v: Literal(Decimal(str(v)), datatype=XSD.decimal),
+    any_uri=lambda url: Literal(url, datatype=XSD.anyURI),
+)
+
+
+def entity_triples(table: EntityTable, enc: Encoding = RDF_TERMS) -> Iterator[tuple]:
+    """Triples of every canonical entity: type, label, aliases, paper count, family."""
+    c, types, node, text = enc.c, enc.entity_type, enc.node, enc.text
+    entities = table.entities
     for ent in table:
-        yield ent.iri, RDF.type, KG[ent.type.value]
-        yield ent.iri, RDFS.label, _lit(ent.label)
+        s = node(ent.iri)
+        yield s, c.type, types[ent.type]
+        yield s, c.label, text(ent.label)
         for a in ent.aliases:
-            yield ent.iri, SKOS.altLabel, _lit(a)
-        yield ent.iri, KG.paperCount, Literal(len(ent.papers))
+            yield s, c.altLabel, text(a)
+        yield s, c.paperCount, enc.integer(len(ent.papers))
         if ent.family:
-            yield ent.iri, KG.variantOf, table.entities[ent.family].iri
+            yield s, c.variantOf, node(entities[ent.family].iri)
 
 
-def paper_triples(ex: PaperExtraction, table: EntityTable) -> Iterator[Triple]:
+def paper_triples(ex: PaperExtraction, table: EntityTable, enc: Encoding = RDF_TERMS) -> Iterator[tuple]:
     """Triples of one paper: its metadata, one edge per entity, evidence, results."""
+    c, node, derived, text, integer = enc.c, enc.node, enc.derived, enc.text, enc.integer
     p = ex.paper
     iri = paper_iri(p.id)
-    yield iri, RDF.type, KG.Paper
-    yield iri, DCTERMS.identifier, _lit(p.id)
-    yield iri, DCTERMS.title, _lit(p.title)
+    s = node(iri)
+    yield s, c.type, c.Paper
+    yield s, c.identifier, text(p.id)
+    yield s, c.title, text(p.title)
     if p.abstract:
-        yield iri, DCTERMS.abstract, _lit(p.abstract)
+        yield s, c.abstract, text(p.abstract)
     if p.date:
-        yield iri, DCTERMS.date, _lit(p.date)
+        yield s, c.date, text(p.date)
     if p.url and p.url.startswith(("http://", "https://")):
-        yield iri, SCHEMA.url, Literal(p.url, datatype=XSD.anyURI)
+        yield s, c.url, enc.any_uri(p.url)
     for a in p.authors:
-        yield iri, DCTERMS.creator, _lit(a)
+        yield s, c.creator, text(a)
 
-    text = p.text
-    ev_base = f"{KGR}evidence/{_local(iri)}"
+    doc = p.text
+    local = _local(iri)
+    ev_base = f"{KGR}evidence/{local}"
     n = 0
     for ce, relation, mentions in paper_edges(ex, table):
-        rel = KG[relation.value]
-        yield iri, rel, ce.iri
+        rel, o = enc.relation[relation], node(ce.iri)
+        yield s, rel, o
         for m in mentions[:MAX_EVIDENCE_PER_EDGE]:
             n += 1
-            ev = URIRef(f"{ev_base}/{n}")
-            tgt, pos, quote = URIRef(f"{ev}-target"), URIRef(f"{ev}-pos"), URIRef(f"{ev}-quote")
-            yield ev, RDF.type, KG.Evidence
-            yield ev, RDF.type, OA.Annotation
-            yield ev, OA.motivatedBy, OA.identifying
-            yield ev, OA.hasBody, ce.iri
-            yield ev, OA.hasTarget, tgt
-            yield ev, KG.supports, rel
-            yield ev, KG.sentence, _lit(text[m.sentence_start:m.sentence_end])
-            yield tgt, RDF.type, OA.SpecificResource
-            yield tgt, OA.hasSource, iri
-            yield tgt, OA.hasSelector, pos
-            yield tgt, OA.hasSelector, quote
-            yield pos, RDF.type, OA.TextPositionSelector
-            yield pos, OA.start, Literal(m.start)
-            yield pos, OA.end, Literal(m.end)
-            yield quote, RDF.type, OA.TextQuoteSelector
-            yield quote, OA.exact, _lit(m.surface)
+            ev = f"{ev_base}/{n}"
+            e, tgt, pos, quote = derived(ev), derived(f"{ev}-target"), derived(f"{ev}-pos"), derived(f"{ev}-quote")
+            yield e, c.type, c.Evidence
+            yield e, c.type, c.Annotation
+            yield e, c.motivatedBy, c.identifying
+            yield e, c.hasBody, o
+            yield e, c.hasTarget, tgt
+            yield e, c.supports, rel
+            yield e, c.sentence, text(doc[m.sentence_start:m.sentence_end])
+            yield tgt, c.type, c.SpecificResource
+            yield tgt, c.hasSource, s
+            yield tgt, c.hasSelector, pos
+            yield tgt, c.hasSelector, quote
+            yield pos, c.type, c.TextPositionSelector
+            yield pos, c.start, integer(m.start)
+            yield pos, c.end, integer(m.end)
+            yield quote, c.type, c.TextQuoteSelector
+            yield quote, c.exact, text(m.surface)
 
     for i, r in enumerate(ex.results, 1):
         bench = table.resolve(r.benchmark)
         if bench is None:
             continue
-        res = URIRef(f"{KGR}result/{_local(iri)}/{i}")
-        yield iri, KG.reportsResult, res
-        yield res, RDF.type, KG.Result
-        yield res, KG.benchmark, bench.iri
+        res = derived(f"{KGR}result/{local}/{i}")
+        yield s, c.reportsResult, res
+        yield res, c.type, c.Result
+        yield res, c.benchmark, node(bench.iri)
         system = table.resolve(r.subject)
         if system is not None:
-            yield res, KG.system, system.iri
-        yield res, RDFS.label, _lit(f"{r.subject} on {r.benchmark}: {r.metric} {r.value:g}{r.unit or ''}")
-        yield res, KG.metric, _lit(r.metric)
-        yield res, KG.value, Literal(Decimal(str(r.value)), datatype=XSD.decimal)
+            yield res, c.system, node(system.iri)
+        yield res, c.label, text(f"{r.subject} on {r.benchmark}: {r.metric} {r.value:g}{r.unit or ''}")
+        yield res, c.metric, text(r.metric)
+        yield res, c.value, enc.decimal(r.value)
         if r.unit:
-            yield res, KG.unit, _lit(r.unit)
+            yield res, c.unit, text(r.unit)
 
 
 def triples(extractions: Iterable[PaperExtraction], table: EntityTable) -> Iterator[Triple]:

@@ -156,6 +156,9 @@ class EntityFinder:
             self.lower.add(key, [doc])
         # first words of model names ("Llama", "Gemini", "Claude") start versioned names
         self.family_words_ci = set()
+        # first words of model names that are ordinary words ("Sentence"-BERT, "Segment" Anything,
+        # "Code" Llama, "Universal" Sentence Encoder): they start a model name only with a version
+        forms: dict[str, set[str]] = {}
         self.family_words = {
             e.name.split()[0].split("-")[0].lower() for e in vocab.entries
             if e.type is EntityType.MODEL and e.name[:1].isupper() and e.name.split()[0].split("-")[0].isalpha()
@@ -166,6 +169,9 @@ class EntityFinder:
                     m = re.match(r"[A-Za-z]{2,}", s)
                     if m and not self.vocab.is_generic(m.group()):
                         self.family_words_ci.add(m.group().lower())
+                        forms.setdefault(m.group().lower(), set()).add(m.group())
+        self.word_families = {w for w, fs in forms.items()
+                              if all(_PLAIN_WORD.fullmatch(f) for f in fs) and self.vocab.lookup(w) is None}
 
     # -- candidates
 
@@ -408,7 +414,11 @@ class EntityFinder:
     def _family_prefixed(self, text: str) -> bool:
         """'Llama2', 'GPT-5', 'Claude-4-Opus': a known model family word starts the name."""
         head = re.match(r"[A-Za-z]+", text)
-        return bool(head) and head.group().lower() in self.family_words_ci and (len(text) > len(head.group()) or " " in text)
+        if not head or head.group().lower() not in self.family_words_ci:
+            return False
+        if head.group().lower() in self.word_families:
+            return bool(_VERSION_AFTER.match(text, head.end()))  # "Code-SearchNet", "Feature Fusion Module"
+        return len(text) > len(head.group()) or " " in text
 
     def _candidate(self, doc: Doc, sp: Span, src: str, entry: VocabEntry | None, long_of: dict) -> Candidate | None:
         text = sp.text.strip(" ,.;:\"'“”")
@@ -428,7 +438,8 @@ class EntityFinder:
             return None
         if entry is None and src == "coined" and all(rules.DESCRIPTIVE_WORDS.match(t.text) for t in sp):
             return None  # "we build a Korean dataset": a language or domain word, not a new name
-        etype, cue = self._type(doc, sp, text, entry, long_form, src)
+        # a definition's long form is typed by its own head noun, as its short form is
+        etype, cue = self._type(doc, sp, text, entry, text if src == "long" else long_form, src)
         if self.classifier is not None and cue in getattr(self.classifier, "cues", _WEAK_CUES):
             guess = self.classifier.predict(doc, sp, src, etype, cue)
             if guess is False:
@@ -496,6 +507,8 @@ class EntityFinder:
         return EntityType.METHOD, "default"
 
 
+_PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
+_VERSION_AFTER = re.compile(r"[\s-]?v?\d")
 _MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naive", "plain", "original", "classic",
               "multi", "single", "zero", "few", "one", "soft", "hard", "token", "step", "iterative", "efficient"}
 _WEAK_CUES = {"default", "name shape", "list", "model family"}
@@ -555,7 +568,8 @@ def _head_noun_type(sp: Span) -> EntityType | None:
     if sp.end < len(doc):
         nxt = doc[sp.end].lower_
         if nxt in rules.TYPE_NOUNS and nxt not in ("data", "training", "search", "evaluation", "policy", "optimization"):
-            return rules.TYPE_NOUNS[nxt]
+            if rules.TYPE_NOUNS[nxt] is not EntityType.MODEL or not _TASK_ACRONYM.match(sp.text):
+                return rules.TYPE_NOUNS[nxt]
     # "X, a (new) benchmark for ...", "X (a dataset of ...)"
     k = sp.end
     if k < len(doc) and doc[k].text in (",", "(", ":", "—", "–"):
@@ -608,6 +622,9 @@ def _coordinated_head_type(sp: Span) -> EntityType | None:
     return None
 
 
+# a two-letter acronym before "model"/"decoder" names a task or a technique ("a DP model", "the BP
+# decoder", "RF model parameters"), not the model
+_TASK_ACRONYM = re.compile(r"^[A-Z]{1,2}$")
 _COPULA = {"is", "are", "was", "were"}
 _NOT_HEADS = {"data", "training", "search", "evaluation", "policy", "optimization"}
 _COPULA_STOPS = {"of", "for", "to", "with", "that", "which", "from", "in", "on", "by", "and", "or"}
@@ -697,6 +714,7 @@ def _list_context_type(sp: Span) -> EntityType | None:
     """Members of a list introduced by "benchmarks (such as|including|:)" or "models like"."""
     doc = sp.doc
     sent = sent_of(doc, sp.start)
+    introduced = False
     for t in reversed(doc[max(sent.start, sp.start - 12):sp.start]):
         if t.lower_ in ("benchmarks", "datasets", "models", "llms", "baselines", "tasks", "methods"):
             typ = {"benchmarks": EntityType.BENCHMARK, "datasets": EntityType.DATASET, "models": EntityType.MODEL,
@@ -704,7 +722,18 @@ def _list_context_type(sp: Span) -> EntityType | None:
             return typ
         if t.text in (".", ";"):
             break
+        if t.lower_ in _LIST_INTRO:
+            introduced = True
+        elif not introduced and t.lower_ in _LIST_BREAK:
+            # "models trained on the CC corpus", "the performance of models on ROUGE-L": the name
+            # is what the models are trained or measured on, not one of them
+            return None
     return None
+
+
+_LIST_INTRO = {"such", "as", "including", "include", "includes", "like", "e.g.", "e.g", "namely", ":", "("}
+_LIST_BREAK = {"on", "in", "of", "for", "to", "from", "with", "by", "via", "at", "after", "over", "under",
+               "across", "using", "trained", "during", "into", "than"}
 
 
 def _data_role(sp: Span) -> EntityType | None:

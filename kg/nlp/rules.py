@@ -177,7 +177,7 @@ METHOD_HEADS = re.compile(
     r"training|attention|regulari[sz]ation|augmentation|feedback|iteration|thought|thoughts|"
     r"policy|estimation|generation|retrieval|inference|merging|quantization|pruning|scaling|"
     r"embedding|embeddings|descent|propagation|algorithm|method|"
-    r"framework|approach|mechanism|planning|reward|rewards|loss|objective|gradient|gradients)$",
+    r"framework|approach|mechanism|planning|reward|rewards|loss|objective|gradient|gradients|matching)$",
     re.I,
 )
 # long forms that name a task or a research problem, not a thing ("mathematical reasoning (MR)")
@@ -186,7 +186,9 @@ TASK_HEADS = re.compile(
     r"translation|summari[sz]ation|hallucination|alignment|intelligence|processing|vision|"
     r"problem|problems|task|tasks|models|systems|agents|tracking|analysis|prediction|forecasting|"
     r"interaction|navigation|mind|action|accuracy|latency|token|behaviou?r|safety|robustness|fairness|"
-    r"privacy|efficiency|preservation|awareness|capabilit(?:y|ies)|ability|abilities|questioning)$",
+    r"privacy|efficiency|preservation|awareness|capabilit(?:y|ies)|ability|abilities|questioning)$"
+    # metrics: "Mean Reciprocal Rank (MRR)", "Inception Score (IS)", "bit-error-rate (BER)"
+    r"|(?:^|[\s-])(?:score|scores|rate|rank|distance|error|perplexity|f1|precision|recall|divergence|metric|ratio)$",
     re.I,
 )
 
