@@ -30,11 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from kg.store import comparable  # noqa: E402
 
 # Parameters of the parameterised queries on the synthetic corpus (names the generator keeps, so
 # each answer is non-empty); a query not listed here runs with its `# example:` parameters.
@@ -78,20 +79,8 @@ def count_triples(nt: Path) -> int:
 # ---------------------------------------------------------------- rows
 
 
-def norm(v):
-    if v is None:
-        return None
-    v = str(v)
-    if " | " in v:
-        return tuple(sorted(v.split(" | ")))
-    try:
-        return Decimal(v).normalize()
-    except InvalidOperation:
-        return v
-
-
 def norm_rows(rows) -> list[list]:
-    return [[norm(v) for v in r] for r in rows]
+    return [[comparable(v) for v in r] for r in rows]
 
 
 def compare(a: list[list], b: list[list]) -> str:
@@ -233,7 +222,7 @@ def bench_rdflib(nt: Path, queries: list[tuple[str, str]], runs: int, timeout: f
     # rows came back through JSON: Decimals as strings, lists for tuples; normalise again
     for v in out.values():
         if isinstance(v, dict) and v.get("_rows") is not None:
-            v["_rows"] = [[norm(x) if not isinstance(x, list) else tuple(x) for x in r] for r in v["_rows"]]
+            v["_rows"] = [[comparable(x) if not isinstance(x, list) else tuple(x) for x in r] for r in v["_rows"]]
     return out
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +114,25 @@ def _term(t) -> str | None:
     if t is None:
         return None
     return t.value if hasattr(t, "value") else str(t)
+
+
+def comparable(value):
+    """A query answer cell in a form that compares equal across engines (Oxigraph, rdflib,
+    Virtuoso): a GROUP_CONCAT list (" | ") as a sorted tuple, since SPARQL leaves its order open,
+    and a number as a normalised Decimal ("64.0" and "64" are one value).
+
+    >>> comparable("b | a"), comparable("64.0") == comparable("64"), comparable("GRPO")
+    (('a', 'b'), True, 'GRPO')
+    """
+    if value is None:
+        return None
+    value = str(value)
+    if " | " in value:
+        return tuple(sorted(value.split(" | ")))
+    try:
+        return Decimal(value).normalize()
+    except InvalidOperation:
+        return value
 
 
 def run(store: ox.Store, sparql: str) -> QueryResult:

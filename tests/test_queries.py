@@ -5,13 +5,12 @@ rdflib's engine over graph.ttl and must give the same answers: the .rq files are
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 
 import pytest
 from rdflib import Graph
 
 from kg.namespaces import PREFIXES
-from kg.store import get_query, list_queries, named_query, render_query
+from kg.store import comparable, get_query, list_queries, named_query, render_query
 from kg_fixture import build_dir
 
 E = "https://w3id.org/paper-kg/id/entity/"
@@ -101,18 +100,6 @@ def test_papers_for_entity(build):
 # ---------------------------------------------------------------- the same answers from rdflib
 
 
-def _norm(v):
-    if v is None:
-        return None
-    v = str(v)
-    if " | " in v:
-        return tuple(sorted(v.split(" | ")))
-    try:
-        return Decimal(v).normalize()  # 64.0 and 64 are one decimal
-    except InvalidOperation:
-        return v
-
-
 @pytest.fixture(scope="module")
 def rdflib_graph(build):
     return Graph().parse(build / "graph.ttl", format="turtle")
@@ -121,9 +108,9 @@ def rdflib_graph(build):
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 def test_rdflib_gives_the_same_answer(build, rdflib_graph, name):
     q = get_query(name)
-    ours = [[_norm(v) for v in r] for r in named_query(build, name, q.example).rows]
+    ours = [[comparable(v) for v in r] for r in named_query(build, name, q.example).rows]
     res = rdflib_graph.query(render_query(q, q.example), initNs={p: ns for p, ns in PREFIXES.items()})
-    theirs = [[_norm(v) for v in r] for r in res]
+    theirs = [[comparable(v) for v in r] for r in res]
     assert ours == theirs
     assert ours, f"{name} has an empty answer on the fixture: the test would prove nothing"
 
