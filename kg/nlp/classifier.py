@@ -22,6 +22,7 @@ imported when a model is loaded or trained.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import zlib
@@ -196,6 +197,13 @@ def hash_features(feats: list[str], dim: int) -> list[int]:
 # ---------------------------------------------------------------- the model
 
 
+def _softmax(z: list[float]) -> list[float]:
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    total = sum(e)
+    return [v / total for v in e]
+
+
 class SpanTyper:
     """Linear span typer: `predict(doc, span, source, rule_type, cue)` for EntityFinder's hook."""
 
@@ -217,18 +225,22 @@ class SpanTyper:
 
     # -- scoring
 
+    def scores(self, feats: list[str]) -> list[float]:
+        """The class scores (logits) of a feature list."""
+        return (self.W.take(hash_features(feats, self.dim), axis=0).sum(axis=0) + self.b).tolist()
+
     def proba(self, feats: list[str]):
+        """Class probabilities (numpy array, in `classes` order)."""
         import numpy as np
 
-        idx = hash_features(feats, self.dim)
-        z = self.W[idx].sum(axis=0) + self.b
-        z = np.exp(z - z.max())
-        return z / z.sum()
+        return np.asarray(_softmax(self.scores(feats)))
 
     def predict_label(self, doc, span, source: str, rule_type, cue: str = "default") -> tuple[str, float]:
-        p = self.proba(span_features(doc, span, source, rule_type, cue))
-        k = int(p.argmax())
-        return self.classes[k], float(p[k])
+        # softmax over a handful of classes in plain Python: numpy's per-call overhead is most of
+        # the cost at this size, and this runs for every weakly typed candidate
+        p = _softmax(self.scores(span_features(doc, span, source, rule_type, cue)))
+        k = p.index(max(p))
+        return self.classes[k], p[k]
 
     def predict(self, doc, span, source: str, rule_type: EntityType, cue: str = "default"):
         """An EntityType to retype the candidate, None to keep the rule's type, False to drop it."""
