@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import pickle
+import threading
 from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -84,6 +85,7 @@ class LocalEngine:
         self.spills: list[Path] = []
         self.workers_used = 1
         self._round = 0
+        self._starter: _Starter | None = None
 
     # -- phase 1
 
@@ -99,16 +101,27 @@ class LocalEngine:
             for b in _chain(head, it):
                 yield extract_task(b, self.vocabulary_path, self._spill(b.index))
             return
-        # each worker builds its pipeline now, while this process reads the inputs, rather than when
-        # its first uncached paper comes; not when the first batch is all cached (a rebuild), where
-        # most workers would build a pipeline they never use
-        self._start(warm=len(first.cached) < len(first.papers))
+        # the pool starts in a thread (the forkserver imports spaCy, about a second) while this
+        # process reads up to STARTUP_READ_AHEAD batches for it; each worker builds its pipeline
+        # right away, rather than when its first uncached paper comes, unless the first batch is
+        # all cached (a rebuild), where most workers would build a pipeline they never use
+        starter = self._starter = _Starter(self, warm=len(first.cached) < len(first.papers))
         pending: deque = deque()
+        queued: deque = deque()
         window = 2 * self.n_process
         for b in _chain(head, it):
-            pending.append(self.pool.apply_async(extract_task, (b, self.vocabulary_path, self._spill(b.index))))
-            while len(pending) >= window:
-                yield pending.popleft().get()
+            queued.append(b)
+            if starter.running() and len(queued) < STARTUP_READ_AHEAD:
+                continue
+            starter.wait()
+            while queued:
+                q = queued.popleft()
+                pending.append(self.pool.apply_async(extract_task, (q, self.vocabulary_path, self._spill(q.index))))
+                while len(pending) >= window:
+                    yield pending.popleft().get()
+        starter.wait()
+        for q in queued:
+            pending.append(self.pool.apply_async(extract_task, (q, self.vocabulary_path, self._spill(q.index))))
         while pending:
             yield pending.popleft().get()
 
@@ -165,17 +178,51 @@ class LocalEngine:
         follows runs in this process."""
         self.close()
 
+    def _started(self) -> None:
+        """Wait for a pool that is still starting, so that closing it cannot miss it."""
+        if self._starter is not None:
+            self._starter.join()
+
     def close(self) -> None:
+        self._started()
         if self.pool is not None:
             self.pool.close()
             self.pool.join()
             self.pool = None
 
     def terminate(self) -> None:
+        self._started()
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+
+
+STARTUP_READ_AHEAD = 16  # batches read while the pool starts (a batch of 1,000 papers: a few MB)
+
+
+class _Starter(threading.Thread):
+    """Starts an engine's pool in a thread; `wait()` re-raises what starting it raised."""
+
+    def __init__(self, engine: "LocalEngine", warm: bool):
+        super().__init__(name="kg-pool-start", daemon=True)
+        self.engine, self.warm = engine, warm
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.engine._start(warm=self.warm)
+        except BaseException as e:
+            self.error = e
+
+    def running(self) -> bool:
+        return self.is_alive()
+
+    def wait(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _warm(vocabulary_path: str | None) -> None:
