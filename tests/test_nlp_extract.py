@@ -244,3 +244,54 @@ def test_type_weight_says_whether_the_text_stated_the_type(extract_one):
     assert defined["NPT"].type is EntityType.MODEL and defined["NPT"].type_weight == TYPE_WEIGHT_CUE
     bare = extract_one("Unlike prior work, NPT reasons over whole datasets at once.")
     assert bare["NPT"].type_weight == 1  # typed by default: outvoted where another paper says
+
+
+def test_plural_definition_defines_the_singular(extract_one):
+    ents = extract_one("We present Sparse Routing Transformers (SRTs), a new architecture. "
+                       "Each SRT routes tokens; SRTs scale well.")
+    srt = [e for e in ents.values() if "SRT" in e.label]
+    assert len(srt) == 1 and srt[0].type is EntityType.MODEL
+    assert "Sparse Routing Transformers" in srt[0].aliases
+
+
+def test_list_cue_needs_the_name_to_be_a_member(extract_one):
+    # "models trained on ZQC": what the models are trained on is not one of them
+    ents = extract_one("The same trend holds for models trained on ZQC and VLT.")
+    assert ents["ZQC"].type is not EntityType.MODEL and ents["VLT"].type is not EntityType.MODEL
+    ents = extract_one("We compare against strong models such as VKRNet and PLQ.")
+    assert ents["PLQ"].type is EntityType.MODEL
+
+
+def test_two_letter_acronym_before_model_is_a_task(extract_one):
+    ents = extract_one("We train a QP model for each language and reuse the RK decoder.")
+    assert all(e.type is not EntityType.MODEL for e in ents.values())
+
+
+def test_metric_definitions_are_not_entities(extract_one):
+    ents = extract_one("We evaluate with Mean Hit Rank (MHR) and the Frechet Audio Distance (FAD) on our test set.")
+    assert "MHR" not in ents and "FAD" not in ents
+
+
+def test_long_form_is_typed_by_its_own_head(extract_one):
+    ents = extract_one("The model is trained with Multiscale Denoising Score Matching (MDSM) on images.")
+    assert ents["MDSM"].type is EntityType.METHOD
+
+
+def test_word_family_needs_a_version(extract_one, nlp_full):
+    # "Sentence"-BERT, "Segment" Anything: ordinary first words of model names start a model name
+    # only when a version follows
+    ents = extract_one("We compare the SEGMENT-PAIR input format with Sentence-Order pairs.", nlp=nlp_full)
+    assert all(e.type is not EntityType.MODEL for e in ents.values())
+
+
+def test_year_after_a_known_data_set_is_its_edition(extract_one, nlp_full):
+    ents = extract_one("We train on the i2b2 2010 challenge data and test on SQuAD.", nlp=nlp_full)
+    assert "i2b2 2010" in ents and ents["i2b2 2010"].type in (EntityType.DATASET, EntityType.BENCHMARK)
+    assert "i2b2" not in ents
+
+
+def test_lexical_resources_and_embedding_algorithms_are_typed_as_what_they_are(extract_one, nlp_full):
+    ents = extract_one("We initialise with GloVe and word2vec vectors and use WordNet and VerbNet senses.",
+                       nlp=nlp_full)
+    assert ents["GloVe"].type is EntityType.METHOD and ents["word2vec"].type is EntityType.METHOD
+    assert ents["WordNet"].type is EntityType.DATASET and ents["VerbNet"].type is EntityType.DATASET

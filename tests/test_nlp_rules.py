@@ -89,3 +89,17 @@ def test_section_numbers_are_not_names():
     assert not rules.is_name_shape("A.1")
     assert not rules.is_name_shape("B.2.3")
     assert rules.is_name_shape("T5")
+
+
+def test_metric_and_parsing_long_forms_are_task_like():
+    assert rules.is_task_like("Mean Reciprocal Rank")
+    assert rules.is_task_like("Inception Score")
+    assert rules.is_task_like("bit-error-rate")
+    assert rules.is_task_like("Dependency Parsing")
+    assert not rules.is_task_like("PageRank")
+    assert not rules.is_task_like("Denoising Score Matching")
+
+
+def test_matching_and_modeling_long_forms_are_methods():
+    assert rules.long_form_type("Denoising Score Matching") is EntityType.METHOD
+    assert rules.long_form_type("Masked Visual-Language Modeling") is EntityType.METHOD

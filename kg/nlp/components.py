@@ -182,7 +182,12 @@ class EntityFinder:
         spans: list[tuple[Span, str, VocabEntry | None]] = []
         for matcher in (self.exact, self.lower):
             for match_id, s, e in matcher(doc):
-                spans.append((doc[s:e], "vocab", self.entry_of[doc.vocab.strings[match_id]]))
+                entry = self.entry_of[doc.vocab.strings[match_id]]
+                spans.append((doc[s:e], "vocab", entry))
+                # a year after a known data set or benchmark is its edition: "i2b2 2010", "SemEval 2014"
+                if e < len(doc) and entry.type in _DATA_TYPES and rules.YEAR.match(doc[e].text) and doc[e - 1].whitespace_:
+                    ext = doc[s:e + 1]
+                    spans.append((ext, "shape", self.vocab.lookup(ext.text)))
         long_of: dict[str, str] = {}
         for ab in abbrevs:
             long_of[name_key(ab.short)] = ab.long
@@ -457,6 +462,11 @@ class EntityFinder:
     def _part_type(self, text: str) -> EntityType | None:
         """'KLUE-NER', 'ImageNet-Vid': a known data set or benchmark before a hyphen names a part or
         variant of it, of its type; 'Ko-RoBERTa', 'Clinical-XLNet': a known model after it, a model."""
+        edition = _EDITION.match(text)
+        if edition:  # "i2b2 2010": a known data set's edition, of its type
+            base = self.vocab.lookup(edition.group(1))
+            if base is not None and base.type in _DATA_TYPES:
+                return base.type
         parts = [p for p in re.split(r"[-/]", text) if p]
         if len(parts) < 2:
             return None
@@ -507,6 +517,8 @@ class EntityFinder:
         return EntityType.METHOD, "default"
 
 
+_DATA_TYPES = (EntityType.DATASET, EntityType.BENCHMARK)
+_EDITION = re.compile(r"^(.*\S)\s+(?:19|20)\d\d$")
 _PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
 _VERSION_AFTER = re.compile(r"[\s-]?v?\d")
 _MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naive", "plain", "original", "classic",
@@ -622,8 +634,8 @@ def _coordinated_head_type(sp: Span) -> EntityType | None:
     return None
 
 
-# a two-letter acronym before "model"/"decoder" names a task or a technique ("a DP model", "the BP
-# decoder", "RF model parameters"), not the model
+# an unknown two-letter acronym before "model"/"decoder" names a task or a technique ("a DP model",
+# "the BP decoder", "RF model parameters"), not the model
 _TASK_ACRONYM = re.compile(r"^[A-Z]{1,2}$")
 _COPULA = {"is", "are", "was", "were"}
 _NOT_HEADS = {"data", "training", "search", "evaluation", "policy", "optimization"}

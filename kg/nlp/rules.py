@@ -60,6 +60,7 @@ def strip_plural(tok: str) -> str:
 
 _FUNCTION_WORDS = {"of", "a", "an", "the", "and", "to", "in", "for", "with", "on"}
 # what may follow a benchmark name as part of it: "AIME 2024", "GPQA Diamond", "SWE-bench Verified"
+YEAR = re.compile(r"^(?:19|20)\d\d$")
 BENCH_CONTINUATION = re.compile(r"^(?:(?:19|20)\d\d|Diamond|Verified|Lite|Hard|Pro|Full|Mini|Extended|Test|Dev|Main)$")
 
 
@@ -177,7 +178,7 @@ METHOD_HEADS = re.compile(
     r"training|attention|regulari[sz]ation|augmentation|feedback|iteration|thought|thoughts|"
     r"policy|estimation|generation|retrieval|inference|merging|quantization|pruning|scaling|"
     r"embedding|embeddings|descent|propagation|algorithm|method|"
-    r"framework|approach|mechanism|planning|reward|rewards|loss|objective|gradient|gradients|matching)$",
+    r"framework|approach|mechanism|planning|reward|rewards|loss|objective|gradient|gradients|matching|modell?ing)$",
     re.I,
 )
 # long forms that name a task or a research problem, not a thing ("mathematical reasoning (MR)")
@@ -186,7 +187,8 @@ TASK_HEADS = re.compile(
     r"translation|summari[sz]ation|hallucination|alignment|intelligence|processing|vision|"
     r"problem|problems|task|tasks|models|systems|agents|tracking|analysis|prediction|forecasting|"
     r"interaction|navigation|mind|action|accuracy|latency|token|behaviou?r|safety|robustness|fairness|"
-    r"privacy|efficiency|preservation|awareness|capabilit(?:y|ies)|ability|abilities|questioning)$"
+    r"privacy|efficiency|preservation|awareness|capabilit(?:y|ies)|ability|abilities|questioning|"
+    r"parsing|tagging|labell?ing|extraction|linking|resolution)$"
     # metrics: "Mean Reciprocal Rank (MRR)", "Inception Score (IS)", "bit-error-rate (BER)"
     r"|(?:^|[\s-])(?:score|scores|rate|rank|distance|error|perplexity|f1|precision|recall|divergence|metric|ratio)$",
     re.I,
