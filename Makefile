@@ -5,7 +5,7 @@ SHARED ?= ../shared
 EVAL_OUT ?= /tmp/paper-kg-eval
 SEED ?= 0
 
-.PHONY: install install-test run test eval eval-cv train-model lint clean
+.PHONY: help install install-test run test eval eval-cv train-model lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -54,8 +54,15 @@ eval-cv: install  ## cross-validated GSAP (by fold) and dev (5-fold) tables for 
 train-model: install  ## train the span typer on ../shared/gsap + dev gold -> kg/data/span_typer.npz
 	$(BIN)/python scripts/train_span_typer.py --shared $(SHARED) --seed $(SEED) -o kg/data/span_typer.npz
 
-clean:
-	rm -rf $(VENV) output/graph.* output/entities.csv
+lint: install-test  ## pyflakes checks (ruff) over the package, tests, scripts and benchmarks
+	$(BIN)/ruff check kg tests scripts benchmarks
+
+help:  ## list the make targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+clean:  ## remove .venv and everything a build wrote to output/ (output/README.md stays)
+	rm -rf $(VENV)
+	find output -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 
 BENCH_SIZES ?= 10000 20000 100000
 BENCH_WORK ?= /tmp/kg-bench

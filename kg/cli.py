@@ -138,7 +138,7 @@ def _print_rejects(report, quiet):
 def query(build_dir, sparql, name, params, list_queries, out_format):
     """Run a SPARQL query, or a named query, on a build folder (prefixes kg:, kgr:, dcterms:, skos:, rdfs: ... are predeclared).
 
-    Example: kg query output --name model-on-benchmark --param model=Qwen3-8B --param benchmark=MATH-500
+    Example: kg query output --name model-on-benchmark --param model=DeepSeek-R1 --param benchmark=MATH-500
     """
     from kg import store
 
@@ -220,7 +220,7 @@ def stats(build_dir, top, as_json):
 @click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1), help="Largest POST body in bytes (413 above).")
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow browser pages from ORIGIN to query (repeatable). Off by default.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Query worker processes.")
-@click.option("--in-memory", is_flag=True, help="Each worker copies the store into memory: slower start, more RAM, queries 4-10x faster.")
+@click.option("--in-memory", is_flag=True, help="Each worker copies the store into memory: slower start, more RAM, queries up to 2.4x faster or slower, see benchmarks/QUERIES.md.")
 def serve(build_dir, host, port, timeout, max_rows, max_body, cors, workers, in_memory):
     """Serve a build folder as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 

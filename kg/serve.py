@@ -54,7 +54,7 @@ class ServeSettings:
     max_body: int = 1 << 20  # bytes of a POST body
     cors: tuple[str, ...] = ()  # allowed origins; none means no CORS headers
     workers: int = 2  # query processes
-    in_memory: bool = False  # each worker copies the store into memory: queries 4-10x faster, more RAM
+    in_memory: bool = False  # each worker copies the store into memory (benchmarks/QUERIES.md: from 2.4x faster to 2.2x slower), more RAM
 
     def __post_init__(self):
         if self.timeout <= 0 or self.max_rows < 1 or self.max_body < 1 or self.workers < 1:

@@ -27,14 +27,34 @@ def _span(doc, text):
 # ---------------------------------------------------------------- no model: the rules alone
 
 
-def test_no_model_file_means_no_classifier(tmp_path, monkeypatch):
+def test_turning_the_typer_off_and_a_mistyped_model_path(tmp_path, monkeypatch):
+    from kg.engine.version import pipeline_version
+    from kg.errors import ConfigError
+
     monkeypatch.delenv(C.ENV_VAR, raising=False)
-    assert C.load_classifier(str(tmp_path / "missing.npz")) is None
+    with_typer = pipeline_version()
     for off in ("none", "off", ""):
         monkeypatch.setenv(C.ENV_VAR, off)
         assert C.load_classifier() is None
+        assert pipeline_version() != with_typer  # cached records of one mode never serve the other
+    # a model file that is not there is a mistake to report, not a silent switch to the rules alone
+    with pytest.raises(ConfigError, match="no span typer model"):
+        C.load_classifier(str(tmp_path / "missing.npz"))
     monkeypatch.setenv(C.ENV_VAR, str(tmp_path / "missing.npz"))
-    assert C.load_classifier() is None
+    with pytest.raises(ConfigError):
+        C.load_classifier()
+
+
+def test_cli_reports_a_mistyped_model_path_in_one_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    monkeypatch.setenv(C.ENV_VAR, str(tmp_path / "missing.npz"))
+    res = CliRunner().invoke(cli, ["build", "--sample", "-o", str(tmp_path / "out"), "--formats", "nt"])
+    assert res.exit_code == 2, res.output
+    assert "no span typer model" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_rules_alone_still_extract(monkeypatch):

@@ -1,7 +1,6 @@
 """The RDF contract, canonical merging across papers, and the NetworkX twin."""
 import pyoxigraph as ox
 import pytest
-from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.builder import build

@@ -359,20 +359,32 @@ def train(examples: list[list[str]], labels: list[str], *, sample_weight: list[f
 # ---------------------------------------------------------------- loading
 
 
-def load_classifier(path: str | None = None):
-    """The span typer at `path` (default: $KG_SPAN_TYPER, else kg/data/span_typer.npz), or None
-    when there is no model file (or KG_SPAN_TYPER is 'none'/'off'/'0'/'')."""
+def model_path(path: str | None = None) -> Path | None:
+    """The span typer file a pipeline loads: `path`, else $KG_SPAN_TYPER, else the shipped model;
+    None for the rules alone (KG_SPAN_TYPER is 'none'/'off'/'0'/'', or no model is shipped).
+
+    Raises:
+        ConfigError: a model file named by `path` or $KG_SPAN_TYPER does not exist (a typo would
+            otherwise run the rules alone without a word).
+    """
     if path is None:
         env = os.environ.get(ENV_VAR)
-        if env is not None:
-            if env.strip().lower() in ("", "none", "off", "0", "false"):
-                return None
-            path = env
-        else:
-            path = str(DEFAULT_PATH)
+        if env is None:
+            return DEFAULT_PATH if DEFAULT_PATH.is_file() else None
+        if env.strip().lower() in ("", "none", "off", "0", "false"):
+            return None
+        path = env
     if not Path(path).is_file():
-        return None
-    return SpanTyper.load(path)
+        from kg.errors import ConfigError
+
+        raise ConfigError(f"no span typer model at {path!r} (set {ENV_VAR}=none to run the rules alone)")
+    return Path(path)
 
 
-__all__ = ["SpanTyper", "load_classifier", "span_features", "train", "CLASSES", "DEFAULT_PATH", "ENV_VAR"]
+def load_classifier(path: str | None = None):
+    """The span typer `model_path(path)` names, or None for the rules alone."""
+    found = model_path(path)
+    return SpanTyper.load(found) if found is not None else None
+
+
+__all__ = ["SpanTyper", "load_classifier", "model_path", "span_features", "train", "CLASSES", "DEFAULT_PATH", "ENV_VAR"]
