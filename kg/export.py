@@ -13,13 +13,15 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from kg.errors import ConfigError, ExportError, MissingExtraError
-from kg.graph.model import KnowledgeGraph
 from kg.namespaces import jsonld_context
+
+if TYPE_CHECKING:  # NetworkX and the facade (pandas) load only where a whole-graph format is written
+    import networkx as nx
+
+    from kg.graph.model import KnowledgeGraph
 
 FORMATS = ("ttl", "nt", "jsonld", "graphml", "gexf", "csv", "edges", "parquet", "edges-parquet", "html", "report",
            "store")
@@ -115,6 +117,8 @@ def _sorted_values(node):
 
 def graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy with only GraphML-able attribute values (lists joined with '|', evidence as text)."""
+    import networkx as nx
+
     out = nx.MultiDiGraph()
     for n, d in g.nodes(data=True):
         out.add_node(n, **_flat(d))
@@ -204,10 +208,14 @@ def write_format(g: KnowledgeGraph, fmt: str, path: Path) -> Path:
     elif fmt == "jsonld":
         atomic_write(path, jsonld_text(g.rdf))
     elif fmt == "graphml":
+        import networkx as nx
+
         buf = io.BytesIO()
         nx.write_graphml(graphml_graph(g.nx), buf)
         atomic_write(path, buf.getvalue())
     elif fmt == "gexf":
+        import networkx as nx
+
         buf = io.BytesIO()
         nx.write_gexf(gexf_graph(g.nx), buf)
         # without the day it was written, so two builds of the same input are byte-identical
