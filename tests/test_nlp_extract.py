@@ -295,3 +295,14 @@ def test_lexical_resources_and_embedding_algorithms_are_typed_as_what_they_are(e
                        nlp=nlp_full)
     assert ents["GloVe"].type is EntityType.METHOD and ents["word2vec"].type is EntityType.METHOD
     assert ents["WordNet"].type is EntityType.DATASET and ents["VerbNet"].type is EntityType.DATASET
+
+
+def test_apposition_after_a_bracketed_definition_types_the_name(extract_one):
+    ents = extract_one("We introduce FooQA (Factual Output Observation Quiz Assessment), a focused benchmark "
+                       "of 700 scenarios.")
+    assert ents["FooQA"].type is EntityType.BENCHMARK
+
+
+def test_a_colon_without_a_space_between_words_splits(extract_one):
+    ents = extract_one("We test GPT-4o.", title="The Gizmo Benchmark:Would Models Lie?")
+    assert not any("would" in label.lower() for label in ents)

@@ -582,8 +582,13 @@ def _head_noun_type(sp: Span) -> EntityType | None:
         if nxt in rules.TYPE_NOUNS and nxt not in ("data", "training", "search", "evaluation", "policy", "optimization"):
             if rules.TYPE_NOUNS[nxt] is not EntityType.MODEL or not _TASK_ACRONYM.match(sp.text):
                 return rules.TYPE_NOUNS[nxt]
-    # "X, a (new) benchmark for ...", "X (a dataset of ...)"
+    # "X, a (new) benchmark for ...", "X (a dataset of ...)", and the same after a definition in
+    # brackets: "X (Long Form of X), a focused benchmark of ..."
     k = sp.end
+    if k < len(doc) and doc[k].text == "(":
+        close = next((j for j in range(k + 1, min(len(doc), k + 30)) if doc[j].text in (")", "(")), None)
+        if close is not None and doc[close].text == ")" and close + 1 < len(doc) and doc[close + 1].text == ",":
+            k = close + 1
     if k < len(doc) and doc[k].text in (",", "(", ":", "—", "–"):
         k += 1
         if k < len(doc) and doc[k].lower_ in ("a", "an", "the", "our"):

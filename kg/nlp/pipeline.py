@@ -24,7 +24,9 @@ def _keep_names_whole(nlp: Language) -> None:
     # a dash used as punctuation ("observations--an ability", "ToM)—and") still splits
     infixes += [r"-{2,}", r"(?<=[^\W\d_]|[)\]])[—–](?=[^\W\d_]|\()", r"[)\]](?=-{2}|[—–])",
                 # and a definition written without a space: "Chain-of-Thought(CoT)"
-                r"(?<=[^\W\d_])\((?=[A-Z][^()\s]*\)?$)"]
+                r"(?<=[^\W\d_])\((?=[A-Z][^()\s]*\)?$)",
+                # and a colon with no space after it between words: "The X Benchmark:Would an AI ..."
+                r"(?<=[a-z]):(?=[A-Z][a-z])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # ...but split off "-based"/"-style" compounds and an acronym's plural s, so that "GRPO-based"
     # and "CoTs" yield the names GRPO and CoT
