@@ -103,3 +103,11 @@ def test_metric_and_parsing_long_forms_are_task_like():
 def test_matching_and_modeling_long_forms_are_methods():
     assert rules.long_form_type("Denoising Score Matching") is EntityType.METHOD
     assert rules.long_form_type("Masked Visual-Language Modeling") is EntityType.METHOD
+
+
+def test_release_suffixes_shape_a_model_name():
+    from kg.nlp.rules import shape_type
+
+    for name in ("ZetaVL-R1", "Orca Lens-VL", "Quill-Coder", "Mira-Chat-2"):
+        assert shape_type(name) is EntityType.MODEL, name
+    assert shape_type("GRPO") is EntityType.METHOD and shape_type("MATH-500") is None

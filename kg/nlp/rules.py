@@ -21,7 +21,9 @@ _SECTION_REF = re.compile(r"^[A-Z]\.\d+(?:\.\d+)*$")
 _PURE_NUMBERISH = re.compile(r"^[\d.,x×%+\-]+[A-Za-z]{0,2}$")
 # naming conventions of the field: "-Net", "BERT", "LM", "Former", "GPT" end model names;
 # "PO", "RL", "Tuning" end method names
-_MODEL_SHAPE = re.compile(r"(?:Net|NET|Nets|BERT|Bert|GPT|LMs?|[fF]ormer|GAN|VAE|Transformer|Diffusion|CLIP|ViT)(?:[\-\s]?v?\d+(?:\.\d+)?)?s?$|(?:^|-)(?:base|large|small|tiny|xl|xxl|Base|Large|Small|XL)$|\s(?:BASE|LARGE|SMALL|TINY|MINI|XLARGE)$")
+_MODEL_SHAPE = re.compile(r"(?:Net|NET|Nets|BERT|Bert|GPT|LMs?|[fF]ormer|GAN|VAE|Transformer|Diffusion|CLIP|ViT)(?:[\-\s]?v?\d+(?:\.\d+)?)?s?$|(?:^|-)(?:base|large|small|tiny|xl|xxl|Base|Large|Small|XL)$|\s(?:BASE|LARGE|SMALL|TINY|MINI|XLARGE)$"
+                          # release suffixes of the reasoning/vision-language model era: "SophiaVL-R1", "Keye-VL"
+                          r"|-(?:R1|R1V|VL|VLM|Chat|Instruct|Coder|Reasoner|Omni)(?:[\-\s]?v?\d+(?:\.\d+)?)?$")
 _METHOD_SHAPE = re.compile(r"(?:PO|RL|RLHF|Tuning|tuning|Prompting|prompting|Search|Decoding|Sampling|Distill|Training)$")
 _BENCH_SHAPE = re.compile(r"bench|eval\b|Eval|Arena|QA$|QA\b|-Hard|Hard$|Test$|Exam|Olympiad|Leaderboard|Bench", re.I)
 _DATASET_SHAPE = re.compile(r"(?:Corpus|Dataset|Data|Set|Instruct-\d+[kK]?|\d+[kK])$")
