@@ -306,3 +306,9 @@ def test_apposition_after_a_bracketed_definition_types_the_name(extract_one):
 def test_a_colon_without_a_space_between_words_splits(extract_one):
     ents = extract_one("We test GPT-4o.", title="The Gizmo Benchmark:Would Models Lie?")
     assert not any("would" in label.lower() for label in ents)
+
+
+def test_type_noun_after_a_defined_acronym_types_it(extract_one):
+    ents = extract_one("We created the Polar Alignment with Tidal Inventories (PATI) dataset, with data from "
+                       "300,000 subjects.")
+    assert ents["PATI"].type is EntityType.DATASET

@@ -576,9 +576,11 @@ def _has_we_before(tok) -> bool:
 
 def _head_noun_type(sp: Span) -> EntityType | None:
     doc = sp.doc
-    # "X benchmark", "X dataset", "X framework"
-    if sp.end < len(doc):
-        nxt = doc[sp.end].lower_
+    # "X benchmark", "X dataset", "X framework", and after a defined acronym: "Long Form (LF) dataset"
+    after = sp.end + 1 if sp.end + 1 < len(doc) and doc[sp.end].text == ")" and sp.start > 0 \
+        and doc[sp.start - 1].text == "(" else sp.end
+    if after < len(doc):
+        nxt = doc[after].lower_
         if nxt in rules.TYPE_NOUNS and nxt not in ("data", "training", "search", "evaluation", "policy", "optimization"):
             if rules.TYPE_NOUNS[nxt] is not EntityType.MODEL or not _TASK_ACRONYM.match(sp.text):
                 return rules.TYPE_NOUNS[nxt]
