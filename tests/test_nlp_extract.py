@@ -312,3 +312,10 @@ def test_type_noun_after_a_defined_acronym_types_it(extract_one):
     ents = extract_one("We created the Polar Alignment with Tidal Inventories (PATI) dataset, with data from "
                        "300,000 subjects.")
     assert ents["PATI"].type is EntityType.DATASET
+
+
+def test_words_in_capitals_for_emphasis_are_one_name(extract_one):
+    ents = extract_one("We study how SOCRATIC QUESTIONING helps, unlike CoT and MMLU GSM8K baselines.",
+                       title="The Art of SOCRATIC QUESTIONING: Recursive Thinking")
+    assert "SOCRATIC QUESTIONING" in ents
+    assert "SOCRATIC" not in ents and "QUESTIONING" not in ents

@@ -246,6 +246,17 @@ class EntityFinder:
                 continue
             if not shaped and compound:
                 shaped = tok.idx >= title_end and not tok.is_sent_start
+            if shaped and text.isalpha() and text.isupper() and len(text) >= 3:
+                # words set in capitals for emphasis ("The Art of SOCRATIC QUESTIONING") are one
+                # name, not a run of acronyms: a run of capitalised words with a long one in it
+                j = i + 1
+                while j < n and j - i < 4 and texts[j].isalpha() and texts[j].isupper() and len(texts[j]) >= 3:
+                    j += 1
+                if j > i + 1 and max(len(t) for t in texts[i:j]) >= 6:
+                    sp = doc[i:j]
+                    yield sp, "shape", self.vocab.lookup(sp.text)
+                    i = j
+                    continue
             if shaped or is_family:
                 j = i + 1
                 model_like = is_family or rules.shape_type(text) is EntityType.MODEL or (
