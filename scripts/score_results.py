@@ -38,7 +38,9 @@ def extracted(corpus: Path, *, typer: bool = False) -> dict[str, list[dict]]:
     from kg.nlp.extract import extract
     from kg.nlp.pipeline import build_nlp
 
-    nlp = build_nlp(use_classifier=typer)
+    from kg.nlp.classifier import DEFAULT_PATH
+
+    nlp = build_nlp(use_classifier=typer, classifier_path=str(DEFAULT_PATH) if typer else None)
     out: dict[str, list[dict]] = {}
     for ex in extract(read_papers(corpus), nlp):
         names = {e.label: e.names for e in ex.entities}

@@ -32,11 +32,14 @@ def test_turning_the_typer_off_and_a_mistyped_model_path(tmp_path, monkeypatch):
     from kg.errors import ConfigError
 
     monkeypatch.delenv(C.ENV_VAR, raising=False)
-    with_typer = pipeline_version()
+    assert C.load_classifier() is None  # the rules alone by default
+    rules_alone = pipeline_version()
     for off in ("none", "off", ""):
         monkeypatch.setenv(C.ENV_VAR, off)
-        assert C.load_classifier() is None
-        assert pipeline_version() != with_typer  # cached records of one mode never serve the other
+        assert C.load_classifier() is None and pipeline_version() == rules_alone
+    monkeypatch.setenv(C.ENV_VAR, "shipped")
+    assert C.model_path() == C.DEFAULT_PATH and isinstance(C.load_classifier(), C.SpanTyper)
+    assert pipeline_version() != rules_alone  # cached records of one mode never serve the other
     # a model file that is not there is a mistake to report, not a silent switch to the rules alone
     with pytest.raises(ConfigError, match="no span typer model"):
         C.load_classifier(str(tmp_path / "missing.npz"))
