@@ -35,10 +35,9 @@ from kg.ids import name_key  # noqa: E402
 def extracted(corpus: Path, *, typer: bool = False) -> dict[str, list[dict]]:
     """Run the extractor in-process over `corpus`: paper id -> result dicts."""
     from kg.ingest import read_papers
+    from kg.nlp.classifier import DEFAULT_PATH
     from kg.nlp.extract import extract
     from kg.nlp.pipeline import build_nlp
-
-    from kg.nlp.classifier import DEFAULT_PATH
 
     nlp = build_nlp(use_classifier=typer, classifier_path=str(DEFAULT_PATH) if typer else None)
     out: dict[str, list[dict]] = {}
@@ -58,16 +57,16 @@ _RLABEL = re.compile(r"^(?P<subject>.*) on (?P<bench>.*): ")
 
 def from_graph(path: Path) -> dict[str, list[dict]]:
     """Read kg:Result nodes from a built graph (Turtle, N-Triples or JSON-LD)."""
-    from rdflib import Graph, Namespace, RDFS, SKOS
+    from rdflib import Graph
+    from rdflib.namespace import DCTERMS, RDFS, SKOS
 
     from kg.namespaces import KG
 
     g = Graph()
     g.parse(str(path))
-    DCT = Namespace("http://purl.org/dc/terms/")
     out: dict[str, list[dict]] = {}
     for paper, _, res in g.triples((None, KG.reportsResult, None)):
-        pid = str(g.value(paper, DCT.identifier) or str(paper).rsplit("/", 1)[-1])
+        pid = str(g.value(paper, DCTERMS.identifier) or str(paper).rsplit("/", 1)[-1])
         label = str(g.value(res, RDFS.label) or "")
         m = _RLABEL.match(label)
         system = g.value(res, KG.system)

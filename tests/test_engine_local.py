@@ -171,3 +171,11 @@ def test_lines_made_without_rdflib_terms_are_the_rdflib_lines(sample):
     assert any(ex.results for ex in records)
     assert paper_nt_lines(records, table) == nt_lines(t for ex in records for t in paper_triples(ex, table))
     assert entity_lines(table) == nt_lines(entity_triples(table))
+
+
+def test_background_call_hands_back_its_value_or_its_error():
+    from kg.engine.background import Background
+
+    assert Background(sorted, [3, 1, 2]).result() == [1, 2, 3]
+    with pytest.raises(ZeroDivisionError):
+        Background(lambda: 1 / 0).result()

@@ -106,8 +106,6 @@ def test_matching_and_modeling_long_forms_are_methods():
 
 
 def test_release_suffixes_shape_a_model_name():
-    from kg.nlp.rules import shape_type
-
     for name in ("ZetaVL-R1", "Orca Lens-VL", "Quill-Coder", "Mira-Chat-2"):
-        assert shape_type(name) is EntityType.MODEL, name
-    assert shape_type("GRPO") is EntityType.METHOD and shape_type("MATH-500") is None
+        assert rules.shape_type(name) is EntityType.MODEL, name
+    assert rules.shape_type("GRPO") is EntityType.METHOD and rules.shape_type("MATH-500") is None

@@ -22,7 +22,6 @@ from __future__ import annotations
 import heapq
 import json
 import shutil
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -33,6 +32,7 @@ from typing import Callable, Iterable, Iterator
 from kg.engine.cache import ExtractionCache, record_key
 from kg.engine.incremental import (ENTITY_PREFIX, ShapeError, paper_prefixes, read_index, splice, triples_version,
                                    update_store, write_index)
+from kg.engine.background import Background
 from kg.engine.ntriples import entity_lines, merge_runs, nt_lines, read_run, write_run
 from kg.engine.phases import Batch, Extracted, cpu_count
 from kg.engine.version import pipeline_version
@@ -206,8 +206,11 @@ def build_folder(
                 runner.rest()  # phase 2 is over: the workers' memory goes back before the store loads
                 loader = None
                 if delta is None:
-                    if "store" in fmts:  # loads from the runs while they are merged, on the other core
-                        loader = _StoreLoader([entity_run, *runs], stage / FILES["store"])
+                    if "store" in fmts:
+                        # the store loads from the runs while they are merged into graph.nt: bulk_load
+                        # releases the GIL, so both cores work (the store is a set: same triples)
+                        loader = Background(_load_store, [entity_run, *runs], stage / FILES["store"],
+                                            name="kg-store-load")
                     summary.triples = merge_runs([entity_run, *runs], nt_path, keep_inputs=loader is not None)
                 if "nt" in fmts:
                     summary.written["nt"] = nt_path
@@ -345,30 +348,6 @@ def _load_store(nt_paths: list[Path], path: Path) -> Path:
     store.flush()
     del store
     return path
-
-
-class _StoreLoader(threading.Thread):
-    """Loads the store from phase 2's run files in a thread while the coordinator merges the same
-    runs into graph.nt: `bulk_load` releases the GIL, so the load and the merge run on two cores
-    at once. The store holds the same triples either way (it is a set)."""
-
-    def __init__(self, runs: list[Path], path: Path):
-        super().__init__(name="kg-store-load", daemon=True)
-        self.runs, self.path = list(runs), path
-        self.error: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            _load_store(self.runs, self.path)
-        except BaseException as e:  # handed to the coordinator by result()
-            self.error = e
-
-    def result(self) -> Path:
-        self.join()
-        if self.error is not None:
-            raise self.error
-        return self.path
 
 
 def _whole_graph_outputs(runner, table, report, fmts, stage: Path, summary: BuildSummary, large: bool,

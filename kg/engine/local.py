@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import pickle
-import threading
 from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from kg.engine.background import Background
 from kg.engine.ntriples import write_run
 from kg.engine.phases import (Batch, Extracted, Triples, extract_batch, records_of, summarise, triples_batch,
                               worker_nlp)
@@ -85,7 +85,7 @@ class LocalEngine:
         self.spills: list[Path] = []
         self.workers_used = 1
         self._round = 0
-        self._starter: _Starter | None = None
+        self._starter: Background | None = None
 
     # -- phase 1
 
@@ -105,21 +105,22 @@ class LocalEngine:
         # process reads up to STARTUP_READ_AHEAD batches for it; each worker builds its pipeline
         # right away, rather than when its first uncached paper comes, unless the first batch is
         # all cached (a rebuild), where most workers would build a pipeline they never use
-        starter = self._starter = _Starter(self, warm=len(first.cached) < len(first.papers))
+        starter = self._starter = Background(self._start, warm=len(first.cached) < len(first.papers),
+                                             name="kg-pool-start")
         pending: deque = deque()
         queued: deque = deque()
         window = 2 * self.n_process
         for b in _chain(head, it):
             queued.append(b)
-            if starter.running() and len(queued) < STARTUP_READ_AHEAD:
+            if starter.is_alive() and len(queued) < STARTUP_READ_AHEAD:
                 continue
-            starter.wait()
+            starter.result()
             while queued:
                 q = queued.popleft()
                 pending.append(self.pool.apply_async(extract_task, (q, self.vocabulary_path, self._spill(q.index))))
                 while len(pending) >= window:
                     yield pending.popleft().get()
-        starter.wait()
+        starter.result()
         for q in queued:
             pending.append(self.pool.apply_async(extract_task, (q, self.vocabulary_path, self._spill(q.index))))
         while pending:
@@ -199,30 +200,6 @@ class LocalEngine:
 
 
 STARTUP_READ_AHEAD = 16  # batches read while the pool starts (a batch of 1,000 papers: a few MB)
-
-
-class _Starter(threading.Thread):
-    """Starts an engine's pool in a thread; `wait()` re-raises what starting it raised."""
-
-    def __init__(self, engine: "LocalEngine", warm: bool):
-        super().__init__(name="kg-pool-start", daemon=True)
-        self.engine, self.warm = engine, warm
-        self.error: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self.engine._start(warm=self.warm)
-        except BaseException as e:
-            self.error = e
-
-    def running(self) -> bool:
-        return self.is_alive()
-
-    def wait(self) -> None:
-        self.join()
-        if self.error is not None:
-            raise self.error
 
 
 def _warm(vocabulary_path: str | None) -> None:
