@@ -319,3 +319,33 @@ def test_words_in_capitals_for_emphasis_are_one_name(extract_one):
                        title="The Art of SOCRATIC QUESTIONING: Recursive Thinking")
     assert "SOCRATIC QUESTIONING" in ents
     assert "SOCRATIC" not in ents and "QUESTIONING" not in ents
+
+
+def test_preceding_noun_apposition_wins_over_the_clause_after_it(extract_one):
+    ents = extract_one("On a Coreference Puzzle dataset, CPZ-80, our method achieves 71.0% accuracy.")
+    assert ents["CPZ-80"].type is EntityType.DATASET
+
+
+def test_noun_used_as_a_verb_does_not_type_the_name(extract_one):
+    ents = extract_one("In this paper, we model Belief Propagation Flow (BPF) using recurrent networks.")
+    assert ents["BPF"].type is not EntityType.MODEL
+
+
+def test_opening_phrase_before_a_comma_is_not_an_apposition(extract_one):
+    ents = extract_one("For such datasets, ZRTs with two branch nodes are slower to train.")
+    assert "ZRT" not in ents or ents["ZRT"].type is not EntityType.DATASET
+
+
+def test_naming_frames_type_the_name_by_the_noun_named(extract_one):
+    ents = extract_one("We refer to our recurrent architecture as Neural Flow Unrolling (NFU). "
+                       "We also build a new benchmark called Gridlock, and a training recipe dubbed Quench.")
+    assert ents["NFU"].type is EntityType.MODEL
+    assert ents["Gridlock"].type is EntityType.BENCHMARK
+    assert ents["Quench"].type is EntityType.METHOD
+
+
+def test_role_frames_reach_the_name_through_a_preposition(extract_one):
+    ents = extract_one("A pretrained model memorizes much Private Contact Records (PCR) verbatim. "
+                       "We then train our parser on the Harbor Treebank Release (HTR).")
+    assert ents.get("PCR") is None or ents["PCR"].type is not EntityType.DATASET
+    assert ents["HTR"].type is EntityType.DATASET

@@ -189,10 +189,14 @@ class EntityFinder:
                     ext = doc[s:e + 1]
                     spans.append((ext, "shape", self.vocab.lookup(ext.text)))
         long_of: dict[str, str] = {}
+        long_span_of: dict[str, Span] = {}
         for ab in abbrevs:
             long_of[name_key(ab.short)] = ab.long
             # a plural definition "Non-Parametric Transformers (NPTs)" defines the singular "NPT" too
             long_of.setdefault(name_key(rules.strip_plural(ab.short)), ab.long)
+            if ab.long_start >= 0 and (lsp := doc.char_span(ab.long_start, ab.long_start + len(ab.long),
+                                                             alignment_mode="expand")) is not None:
+                long_span_of.setdefault(name_key(ab.short), lsp)
             for text, start, src in ((ab.short, ab.short_start, "abbrev"), (ab.long, ab.long_start, "long")):
                 if start < 0:
                     continue
@@ -205,7 +209,7 @@ class EntityFinder:
         kept = self._resolve_overlaps(spans)
         cands = []
         for sp, src, entry in kept:
-            c = self._candidate(doc, sp, src, entry, long_of)
+            c = self._candidate(doc, sp, src, entry, long_of, long_span_of)
             if c is not None:
                 cands.append(c)
         doc._.kg_candidates = _share_types_in_lists(text, cands)
@@ -436,7 +440,8 @@ class EntityFinder:
             return bool(_VERSION_AFTER.match(text, head.end()))  # "Code-SearchNet", "Feature Fusion Module"
         return len(text) > len(head.group()) or " " in text
 
-    def _candidate(self, doc: Doc, sp: Span, src: str, entry: VocabEntry | None, long_of: dict) -> Candidate | None:
+    def _candidate(self, doc: Doc, sp: Span, src: str, entry: VocabEntry | None, long_of: dict,
+                   long_span_of: dict) -> Candidate | None:
         text = sp.text.strip(" ,.;:\"'“”")
         if not text or self.vocab.is_generic(text) and entry is None:
             return None
@@ -455,7 +460,8 @@ class EntityFinder:
         if entry is None and src == "coined" and all(rules.DESCRIPTIVE_WORDS.match(t.text) for t in sp):
             return None  # "we build a Korean dataset": a language or domain word, not a new name
         # a definition's long form is typed by its own head noun, as its short form is
-        etype, cue = self._type(doc, sp, text, entry, text if src == "long" else long_form, src)
+        etype, cue = self._type(doc, sp, text, entry, text if src == "long" else long_form, src,
+                                long_span_of.get(name_key(text)) if src == "abbrev" else None)
         if self.classifier is not None and cue in getattr(self.classifier, "cues", _WEAK_CUES):
             guess = self.classifier.predict(doc, sp, src, etype, cue)
             if guess is False:
@@ -489,14 +495,19 @@ class EntityFinder:
             return first.type
         return None
 
-    def _type(self, doc: Doc, sp: Span, text: str, entry, long_form, src: str = "shape") -> tuple[EntityType, str]:
+    def _type(self, doc: Doc, sp: Span, text: str, entry, long_form, src: str = "shape",
+              long_span: Span | None = None) -> tuple[EntityType, str]:
+        """A candidate's type and the cue that gave it. `long_span` is the long form of a defined
+        acronym: what the text says of "Long Form" ("we refer to our architecture as Long Form
+        (LF)", "a benchmark, Long Form (LF)") it says of LF."""
         role = _data_role(sp)
         if entry is not None:
             if entry.type in (EntityType.DATASET, EntityType.BENCHMARK) or entry.also:
                 if role and (role in (entry.type, entry.also) or entry.type in (EntityType.DATASET, EntityType.BENCHMARK)):
                     return role, "vocabulary + role"
             return entry.type, "vocabulary"
-        noun = _head_noun_type(sp) or _coordinated_head_type(sp)
+        noun = _head_noun_type(sp) or _coordinated_head_type(sp) or (
+            _head_noun_type(long_span) if long_span is not None else None)
         if noun:
             return noun, "head noun"
         if long_form:
@@ -595,6 +606,23 @@ def _head_noun_type(sp: Span) -> EntityType | None:
         if nxt in rules.TYPE_NOUNS and nxt not in ("data", "training", "search", "evaluation", "policy", "optimization"):
             if rules.TYPE_NOUNS[nxt] is not EntityType.MODEL or not _TASK_ACRONYM.match(sp.text):
                 return rules.TYPE_NOUNS[nxt]
+    # "benchmark X", "dataset X", "a new preference dataset, X": the noun the name stands beside
+    # comes before a comma after it ("On a Pronoun Disambiguation dataset, PDP-60, our method
+    # achieves ...": the words after the second comma are the sentence going on)
+    if sp.start > 0:
+        prev = doc[sp.start - 1].lower_
+        j = sp.start - 1
+        if prev == "," and sp.start > 1:
+            j = sp.start - 2
+            prev = doc[j].lower_
+        before = doc[j - 1].lower_ if j > 0 else ""
+        # ...but not a verb ("we model Density Evolution (DE)") nor a sentence's opening phrase
+        # ("For such datasets, MRCTs with ...")
+        if prev in _PRECEDING_HEADS and before not in _SUBJECTS and not (prev != doc[sp.start - 1].lower_ and before in _DEMONSTRATIVES):
+            return rules.TYPE_NOUNS[prev]
+        named = _naming_frame_type(sp)
+        if named:
+            return named
     # "X, a (new) benchmark for ...", "X (a dataset of ...)", and the same after a definition in
     # brackets: "X (Long Form of X), a focused benchmark of ..."
     k = sp.end
@@ -622,15 +650,45 @@ def _head_noun_type(sp: Span) -> EntityType | None:
                 return rules.TYPE_NOUNS[low]
             if t.is_punct or low in _COPULA_STOPS:
                 break
-    # "benchmark X", "dataset X", "a new preference dataset, X"
-    if sp.start > 0:
-        prev = doc[sp.start - 1].lower_
-        if prev == "," and sp.start > 1:
-            prev = doc[sp.start - 2].lower_
-        if prev in ("benchmark", "dataset", "corpus", "model", "benchmarks", "datasets", "framework", "method",
-                    "algorithm", "suite", "leaderboard"):
-            return rules.TYPE_NOUNS[prev]
     return None
+
+
+def _naming_frame_type(sp: Span) -> EntityType | None:
+    """The noun a name is given to: "a new benchmark called X", "a framework, dubbed X", "we refer
+    to our RNN architecture as X", "we denote this model as X"."""
+    doc = sp.doc
+    k = sp.start - 1
+    if k >= 0 and doc[k].text in ("\"", "“", "'"):
+        k -= 1
+    if k < 1:
+        return None
+    low = doc[k].lower_
+    if low in _NAMED:
+        j = k - 1
+        if j >= 0 and doc[j].text == ",":
+            j -= 1
+        if j >= 0 and doc[j].lower_ in rules.TYPE_NOUNS and doc[j].lower_ not in _NOT_HEADS:
+            return rules.TYPE_NOUNS[doc[j].lower_]
+        return None
+    if low != "as":
+        return None
+    # "refer to <the/our ...> NOUN as X": the noun is the last type noun between the verb and "as"
+    sent_start = sent_of(doc, sp.start).start
+    noun = None
+    for t in reversed(doc[max(sent_start, k - 8):k]):
+        if noun is None and t.lower_ in rules.TYPE_NOUNS and t.lower_ not in _NOT_HEADS:
+            noun = rules.TYPE_NOUNS[t.lower_]
+        elif t.lower_ in _REFER_VERBS:
+            return noun
+        elif t.is_punct or t.lower_ in ("which", "that", "and", "but"):
+            return None
+    return None
+
+
+_SUBJECTS = {"we", "they", "to", "can", "could", "which", "that", "i", "you", "then", "also"}
+_DEMONSTRATIVES = {"such", "these", "those", "both", "all", "other", "many", "most", "some"}
+_NAMED = {"called", "named", "dubbed", "termed", "coined"}
+_REFER_VERBS = {"refer", "refers", "referred", "denote", "denotes", "denoted", "call", "calls", "name", "term"}
 
 
 def _coordinated_head_type(sp: Span) -> EntityType | None:
@@ -656,6 +714,8 @@ def _coordinated_head_type(sp: Span) -> EntityType | None:
 # "the BP decoder", "RF model parameters"), not the model
 _TASK_ACRONYM = re.compile(r"^[A-Z]{1,2}$")
 _COPULA = {"is", "are", "was", "were"}
+_PRECEDING_HEADS = {"benchmark", "dataset", "corpus", "model", "benchmarks", "datasets", "framework", "method",
+                    "algorithm", "suite", "leaderboard"}
 _NOT_HEADS = {"data", "training", "search", "evaluation", "policy", "optimization"}
 _COPULA_STOPS = {"of", "for", "to", "with", "that", "which", "from", "in", "on", "by", "and", "or"}
 
@@ -747,6 +807,8 @@ def _list_context_type(sp: Span) -> EntityType | None:
     introduced = False
     for t in reversed(doc[max(sent.start, sp.start - 12):sp.start]):
         if t.lower_ in ("benchmarks", "datasets", "models", "llms", "baselines", "tasks", "methods"):
+            if not introduced and t.i > 0 and doc[t.i - 1].lower_ in _DEMONSTRATIVES:
+                return None  # "For such datasets, X ...": the noun points back, it lists nothing
             typ = {"benchmarks": EntityType.BENCHMARK, "datasets": EntityType.DATASET, "models": EntityType.MODEL,
                    "llms": EntityType.MODEL, "methods": EntityType.METHOD}.get(t.lower_)
             return typ
@@ -770,12 +832,22 @@ def _data_role(sp: Span) -> EntityType | None:
     """Evaluated on -> Benchmark; trained on -> Dataset (GUIDELINES typing rule for MATH, GSM8K)."""
     doc = sp.doc
     window = doc[max(sent_of(doc, sp.start).start, sp.start - 8):sp.start]
+    # the frame reaches the name through a preposition ("trained on", "results on the X"): "we
+    # fine-tune X" trains X, and "a pretrained model memorizes X" says nothing of what X is
+    through = False
     for t in reversed(window):
+        if t.lower_ in _ROLE_PREPOSITIONS:
+            through = True
+        elif not through:
+            continue
         if rules.TRAIN_FRAMES.match(t.text):
             return EntityType.DATASET
         if rules.EVAL_FRAMES.match(t.text):
             return EntityType.BENCHMARK
     return None
+
+
+_ROLE_PREPOSITIONS = {"on", "with", "from", "using", "in", "across", "over", "against", "to"}
 
 
 __all__ = ["Candidate", "EntityFinder", "make_entity_finder", "make_sentence_breaks"]

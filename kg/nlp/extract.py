@@ -101,7 +101,13 @@ def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
             relation = rel
     return PaperEntity(label=label, type=etype, relation=relation, aliases=tuple(a for a in aliases if a),
                        mentions=tuple(mentions),
-                       type_weight=1 if best.type_cue in _WEAK_TYPE_CUES else TYPE_WEIGHT_CUE)
+                       type_weight=_type_weight(best.type_cue))
+
+
+def _type_weight(cue: str) -> int:
+    """The votes a paper's type gets in the reduce: many for a type the text states, one for a
+    type guessed from the name's shape or the default."""
+    return 1 if cue in _WEAK_TYPE_CUES else TYPE_WEIGHT_CUE
 
 
 # ---------------------------------------------------------------- relations
