@@ -349,3 +349,10 @@ def test_role_frames_reach_the_name_through_a_preposition(extract_one):
                        "We then train our parser on the Harbor Treebank Release (HTR).")
     assert ents.get("PCR") is None or ents["PCR"].type is not EntityType.DATASET
     assert ents["HTR"].type is EntityType.DATASET
+
+
+def test_capitalised_vocabulary_names_in_lower_case_are_plain_words(extract_one, nlp_full):
+    ents = extract_one("We ask annotators to write natural questions about each page.", nlp=nlp_full)
+    assert "Natural Questions" not in ents
+    ents = extract_one("We evaluate on Natural Questions and TriviaQA.", nlp=nlp_full)
+    assert "Natural Questions" in ents

@@ -109,3 +109,20 @@ def test_release_suffixes_shape_a_model_name():
     for name in ("ZetaVL-R1", "Orca Lens-VL", "Quill-Coder", "Mira-Chat-2"):
         assert rules.shape_type(name) is EntityType.MODEL, name
     assert rules.shape_type("GRPO") is EntityType.METHOD and rules.shape_type("MATH-500") is None
+
+
+def test_coined_network_families_are_not_classes():
+    assert not rules.is_task_like("Stochastic Configuration Networks")
+    assert not rules.is_task_like("Kolmogorov-Arnold Networks")
+    for cls in ("graph neural networks", "Deep Neural Networks", "convolutional networks", "fully connected networks"):
+        assert rules.is_task_like(cls), cls
+
+
+def test_a_dimension_prefixed_to_a_name_is_a_name_shape():
+    assert all(rules.is_name_shape(t) for t in ("2DSCN", "3DGS", "3D-UNet", "2D-CNN"))
+    assert not any(rules.is_name_shape(t) for t in ("3D", "2D-printed", "5GB", "3Dmodel"))
+
+
+def test_mathematics_is_not_a_name_shape():
+    assert not any(rules.is_name_shape(t) for t in ("k∈[K", "K×K", "W^T", "f(x)"))
+    assert all(rules.is_name_shape(t) for t in ("GPT-4o", "AIME24/25", "Mistral-7B-Instruct-v0.2"))

@@ -137,6 +137,9 @@ class EntityFinder:
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.entry_of: dict[str, VocabEntry] = {}
+        # match keys of capitalised names of things ("Natural Questions", "Deep Equilibrium Model")
+        # that read as plain words in lower case ("make natural questions", "deep equilibrium models")
+        self.cased_thing: set[str] = set()
         exact, lower = [], []
         self.surfaces = {surface for surface, _ in vocab.surface_forms()}
         self._frame_heads = numpy.array([nlp.vocab.strings.add(w) for w in
@@ -146,6 +149,9 @@ class EntityFinder:
             for form in _variants(surface):
                 key = f"{len(exact) + len(lower)}"
                 self.entry_of[key] = entry
+                if entry.type is not EntityType.METHOD and form != form.lower() and " " in form \
+                        and all(w[:1].isupper() and w[1:].islower() for w in form.split()):
+                    self.cased_thing.add(key)
                 doc = nlp.make_doc(form)
                 # all-lower-case names, and names of several words ("Big Bench", "Deepmind control
                 # suite"), match in any case; a one-word name with capitals (MATH, DROP) only as written
@@ -182,7 +188,10 @@ class EntityFinder:
         spans: list[tuple[Span, str, VocabEntry | None]] = []
         for matcher in (self.exact, self.lower):
             for match_id, s, e in matcher(doc):
-                entry = self.entry_of[doc.vocab.strings[match_id]]
+                key = doc.vocab.strings[match_id]
+                if key in self.cased_thing and doc[s:e].text.islower():
+                    continue
+                entry = self.entry_of[key]
                 spans.append((doc[s:e], "vocab", entry))
                 # a year after a known data set or benchmark is its edition: "i2b2 2010", "SemEval 2014"
                 if e < len(doc) and entry.type in _DATA_TYPES and rules.YEAR.match(doc[e].text) and doc[e - 1].whitespace_:

@@ -17,6 +17,8 @@ _INNER_UPPER = re.compile(r".[A-Z]")
 _LETTER_DIGIT = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
 _SIZE = re.compile(r"(?:^|[\-_\s])(?:\d+(?:\.\d+)?|\d+x\d+)[BMT]\b|\b\d+(?:\.\d+)?[bm]$")
 _DATA_SIZE = re.compile(r"[\-_](?:\d+(?:\.\d+)?[kKM])$")
+_DIMENSIONAL = re.compile(r"^[1-4]D-?[A-Z](?=[^-]*[A-Z])[A-Za-z0-9\-]*[A-Za-z0-9]$")
+_NOT_NAME_CHAR = re.compile(r"[^\w.\-+/&'’:@]")
 _SECTION_REF = re.compile(r"^[A-Z]\.\d+(?:\.\d+)*$")
 _PURE_NUMBERISH = re.compile(r"^[\d.,x×%+\-]+[A-Za-z]{0,2}$")
 # naming conventions of the field: "-Net", "BERT", "LM", "Former", "GPT" end model names;
@@ -83,6 +85,10 @@ def is_name_shape(tok: str) -> bool:
     """
     if len(tok) < 2 or not _HAS_LETTER.search(tok) or _PURE_NUMBERISH.match(tok):
         return False
+    if _NOT_NAME_CHAR.search(tok):
+        return False  # "k∈[K", "K×K", "x^2": mathematics, not a name
+    if tok[0].isdigit() and _DIMENSIONAL.match(tok):
+        return True  # "2DSCN", "3DGS", "3D-UNet": a dimension prefixed to a name
     if tok[0] in "-/." or tok[0].isdigit() or "://" in tok or tok.startswith("www."):
         return False
     if _SECTION_REF.match(tok):
@@ -376,13 +382,28 @@ def long_form_type(long: str) -> EntityType | None:
 def is_task_like(long: str) -> bool:
     """A long form that names a task, a problem or a generic class rather than a specific thing.
 
+    A plural network name is a class when it says what kind of network ("deep neural networks",
+    "convolutional networks"), and a named family of models when it coins a name ("Stochastic
+    Configuration Networks", "Kolmogorov-Arnold Networks").
+
     >>> is_task_like("large language models"), is_task_like("reinforcement learning")
+    (True, False)
+    >>> is_task_like("graph neural networks"), is_task_like("Stochastic Configuration Networks")
     (True, False)
     """
     low = long.lower()
-    if re.search(r"(?:models|systems|agents|networks|methods|tasks|benchmarks|datasets)$", low):
+    if re.search(r"(?:models|systems|agents|methods|tasks|benchmarks|datasets)$", low):
         return True
+    if re.search(r"networks$", low):
+        return bool(_NETWORK_CLASS.search(low))
     return bool(TASK_HEADS.search(low)) and not METHOD_HEADS.search(low)
+
+
+# words that make "... networks" a class of network rather than a coined name
+_NETWORK_CLASS = re.compile(r"(?:^|[\s-])(?:neural|deep|convolutional|recurrent|residual|feed-?forward|"
+                            r"adversarial|generative|graph|attention|memory|belief|capsule|spiking|"
+                            r"bayesian|siamese|pyramid|hopfield|connected|linear|sparse|dense|wide|shallow|"
+                            r"multilayer|multi-layer|artificial|large|small|trained|pretrained|pre-trained)\s+networks$")
 
 
 RELATION_ORDER = list(Relation)
