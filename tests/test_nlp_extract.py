@@ -356,3 +356,27 @@ def test_capitalised_vocabulary_names_in_lower_case_are_plain_words(extract_one,
     assert "Natural Questions" not in ents
     ents = extract_one("We evaluate on Natural Questions and TriviaQA.", nlp=nlp_full)
     assert "Natural Questions" in ents
+
+
+def test_members_listed_after_a_plural_data_noun_are_data(extract_one):
+    ents = extract_one("Corrupted inputs matter little on datasets such as Forest Ridge, Kettle (Smith et al., 2019), "
+                       "and Harbor Lights, but hurt elsewhere.")
+    for name in ("Forest Ridge", "Kettle", "Harbor Lights"):
+        assert ents[name].type is EntityType.DATASET, name
+    ents = extract_one("We test on three datasets: English, French and German.")
+    assert not {"English", "French", "German"} & set(ents)
+
+
+def test_units_and_top_k_are_not_entities(extract_one, nlp_full):
+    ents = extract_one("The model weighs 207 MB and lowers the Top-1 error on ImageNet.", nlp=nlp_full)
+    assert "MB" not in ents and "Top-1" not in ents and "ImageNet" in ents
+
+
+def test_a_citation_or_an_abbreviation_does_not_end_a_sentence(nlp_small):
+    from kg.nlp.sentences import sentences
+
+    doc = nlp_small("Models such as Kettle (Smith et al., 2019), and Harbor do well. As in Fig. 3, the loss "
+                    "drops vs. the baseline. Results (Table 2.) hold. Next one.")
+    assert [s.text for s in sentences(doc)] == [
+        "Models such as Kettle (Smith et al., 2019), and Harbor do well.",
+        "As in Fig. 3, the loss drops vs. the baseline.", "Results (Table 2.) hold.", "Next one."]

@@ -126,3 +126,8 @@ def test_a_dimension_prefixed_to_a_name_is_a_name_shape():
 def test_mathematics_is_not_a_name_shape():
     assert not any(rules.is_name_shape(t) for t in ("k∈[K", "K×K", "W^T", "f(x)"))
     assert all(rules.is_name_shape(t) for t in ("GPT-4o", "AIME24/25", "Mistral-7B-Instruct-v0.2"))
+
+
+def test_a_participle_phrase_does_not_give_a_long_form_its_head():
+    assert rules.long_form_type("time-specific LMs specialized to Twitter data") is EntityType.MODEL
+    assert rules.long_form_type("Stanford Question Answering Dataset") is EntityType.DATASET

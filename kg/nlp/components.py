@@ -61,29 +61,41 @@ def _sentence_breaks(doc: Doc) -> Doc:
     """Sentence starts from token texts in one pass over the ORTH array: spaCy's sentencizer rule
     (a sentence ends after final punctuation and the punctuation that follows it) plus a line break
     (between title and abstract) always starting a sentence. Same boundaries as the `sentencizer`
-    pipe followed by a line-break rule, without a Python object per token."""
+    pipe followed by a line-break rule, without a Python object per token.
+
+    A full stop is no sentence end where the text goes on as one sentence: after "et al" ("Smith et
+    al., 2019"), and before a comma or a word in lower case ("Fig. 3, ...", "vs. the baseline")."""
     n = len(doc)
     if not n:
         return doc
     kinds = _token_kinds(doc)
     starts = [-1] * n
     starts[0] = 1
-    start, seen_end, after_break = 0, False, False
+    start, seen_end, after_break, prev = 0, False, False, 0
     for i, kind in enumerate(kinds):
         if after_break:
             starts[i] = 1
         if seen_end and not kind & (_PUNCT | _END):
-            starts[start] = 1
-            start, seen_end = i, False
+            if kind & _GOES_ON:
+                seen_end = False
+            else:
+                starts[start] = 1
+                start, seen_end = i, False
         elif kind & _END:
-            seen_end = True
+            seen_end = not prev & _ABBREV
+        elif seen_end and kind & _GOES_ON:
+            seen_end = False  # "al.," / "Fig.;"
         after_break = kind & _BREAK
+        prev = kind
     starts[start] = 1
     doc.from_array(["SENT_START"], numpy.array(starts, dtype=numpy.int64).astype(numpy.uint64))
     return doc
 
 
-_PUNCT, _END, _BREAK = 1, 2, 4
+_PUNCT, _END, _BREAK, _GOES_ON, _ABBREV = 1, 2, 4, 8, 16
+# words that a full stop abbreviates rather than ends a sentence after
+_ABBREVIATED = frozenset({"al", "etc", "vs", "cf", "resp", "approx", "Fig", "fig", "Figs", "Eq", "eq", "Eqs",
+                          "Sec", "Tab", "No", "e.g", "i.e", "Ref", "Refs", "Appx", "Dr", "Prof", "Mr", "Ms"})
 _KIND_OF: dict[int, int] = {}  # orth -> kind bits (a few thousand distinct token texts)
 
 
@@ -95,7 +107,9 @@ def _token_kinds(doc: Doc) -> list[int]:
         if k is None:
             text = doc.vocab.strings[orth]
             k = _KIND_OF[orth] = ((_PUNCT if doc.vocab[orth].is_punct else 0) | (_END if text in _SENTENCE_END else 0)
-                                  | (_BREAK if "\n" in text else 0))
+                                  | (_BREAK if "\n" in text else 0)
+                                  | (_GOES_ON if text in (",", ";") or text[:1].islower() else 0)
+                                  | (_ABBREV if text in _ABBREVIATED else 0))
             if len(_KIND_OF) > 500_000:
                 _KIND_OF.clear()
         kinds.append(k)
@@ -190,7 +204,7 @@ class EntityFinder:
             for match_id, s, e in matcher(doc):
                 key = doc.vocab.strings[match_id]
                 if key in self.cased_thing and doc[s:e].text.islower():
-                    continue
+                    continue  # "write natural questions"
                 entry = self.entry_of[key]
                 spans.append((doc[s:e], "vocab", entry))
                 # a year after a known data set or benchmark is its edition: "i2b2 2010", "SemEval 2014"
@@ -350,6 +364,7 @@ class EntityFinder:
                 continue
             if low in rules.PLURAL_DATA_HEADS:
                 yield from self._coordinated_frame(doc, i, title_end)
+                yield from self._listed_after(doc, i)
                 continue
             # a capitalised head is part of the name: "Toronto Book Corpus", "Penn Treebank"
             # ("Dataset"/"Benchmark" after a name is a description: "the WinoBias Dataset")
@@ -376,6 +391,49 @@ class EntityFinder:
             if len(sp) == 1 and sp[0].is_sent_start and not self._token_flags(sp[0].text)[0]:
                 continue  # "Training dataset ..." at a sentence start: capitalised by position only
             yield sp, "frame", self.vocab.lookup(sp.text)
+
+    def _listed_after(self, doc: Doc, i: int):
+        """'datasets such as Forest Cover, Kick, and Breast Cancer', 'small datasets - Boston,
+        Concrete and Yacht', 'benchmarks: GLUE, SQuAD and RACE': the members of a list that a
+        plural data noun introduces are data sets, even when each is a plain capitalised word.
+        Citations between members ("Gigaword (Napoles et al., 2012), ...") are skipped."""
+        n = len(doc)
+        k = i + 1
+        if k + 1 < n and doc[k].lower_ == "such" and doc[k + 1].lower_ == "as":
+            k += 2
+        elif k < n and doc[k].lower_ in _LIST_AFTER_INTROS:
+            k += 1
+            if k < n and doc[k].text == ",":
+                k += 1
+        else:
+            return
+        members = 0
+        while k < n and members < 10:
+            start = k
+            while k < n and k - start < 4 and not doc[k].is_punct and (
+                    doc[k].text[:1].isupper() or self._token_flags(doc[k].text)[0]
+                    or k > start and doc[k].like_num):
+                k += 1
+            if k == start or doc[start].lower_ in _STOP_WORDS or doc[start].lower_ in _CONNECTIVES:
+                return
+            words = [t.text for t in doc[start:k]]
+            if rules.frame_name_ok(words) and not all(self.vocab.is_generic(w) for w in words if w.isalpha()) \
+                    and not (len(words) == 1 and words[0].isupper() and len(words[0]) <= 3
+                             and self.vocab.lookup(words[0]) is None):
+                sp = doc[start:k]
+                yield sp, "listed", self.vocab.lookup(sp.text)
+            members += 1
+            if k < n and doc[k].text == "(":  # a citation or a count after the member
+                close = next((j for j in range(k + 1, min(n, k + 25)) if doc[j].text in (")", "(")), None)
+                if close is None or doc[close].text != ")":
+                    return
+                k = close + 1
+            if k < n and doc[k].text == ",":
+                k += 1
+            if k < n and doc[k].lower_ in ("and", "or"):
+                k += 1
+            elif k >= n or doc[k - 1].text != ",":
+                return
 
     def _coordinated_frame(self, doc: Doc, i: int, title_end: int):
         """'the Protein and Higgs datasets', 'the Foo, Bar and Baz corpora': capitalised names
@@ -422,7 +480,7 @@ class EntityFinder:
 
     def _resolve_overlaps(self, spans):
         """Longest span wins; on equal length prefer vocabulary and definitions over shapes."""
-        rank = {"vocab": 0, "abbrev": 1, "long": 1, "title": 2, "coined": 3, "frame": 3, "shape": 4}
+        rank = {"vocab": 0, "abbrev": 1, "long": 1, "title": 2, "coined": 3, "frame": 3, "listed": 3, "shape": 4}
         best: dict[tuple[int, int], tuple] = {}
         for sp, src, entry in spans:
             key = (sp.start, sp.end)
@@ -454,7 +512,7 @@ class EntityFinder:
         text = sp.text.strip(" ,.;:\"'“”")
         if not text or self.vocab.is_generic(text) and entry is None:
             return None
-        if src in ("shape", "coined", "title", "frame") and entry is None:
+        if src in ("shape", "coined", "title", "frame", "listed") and entry is None:
             if len(text) < 2 or text.lower() in _STOP_WORDS or sp[0].like_num:
                 return None
         long_form = long_of.get(name_key(text))
@@ -523,7 +581,7 @@ class EntityFinder:
             lt = rules.long_form_type(long_form)
             if lt:
                 return lt, "long form"
-        lst = _list_context_type(sp)
+        lst = _list_context_type(sp) or (_listing_noun_type(sp) if src == "listed" else None)
         if lst:
             return lst, "list"
         if self._family_prefixed(text):
@@ -536,7 +594,7 @@ class EntityFinder:
             if st in (EntityType.DATASET, EntityType.BENCHMARK) and role and not rules.has_data_size(text):
                 return role, "role"
             return st, "name shape"
-        if role and src in ("abbrev", "long", "frame"):
+        if role and src in ("abbrev", "long", "frame", "listed"):
             # an "evaluated on" / "trained on" frame alone types only a defined or framed name; an
             # unknown acronym after "results of" or "trained" is as often a model or a method
             return role, "role"
@@ -554,6 +612,7 @@ _PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
 _VERSION_AFTER = re.compile(r"[\s-]?v?\d")
 _MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naive", "plain", "original", "classic",
               "multi", "single", "zero", "few", "one", "soft", "hard", "token", "step", "iterative", "efficient"}
+_LIST_AFTER_INTROS = {"including", "like", ":", "namely", "-", "–", "—", "e.g.", "e.g"}
 _WEAK_CUES = {"default", "name shape", "list", "model family"}
 _COORDINATION = re.compile(r"\s*(?:,|and|or|/|,\s*and|,\s*or|;)\s*")
 
@@ -835,6 +894,15 @@ def _list_context_type(sp: Span) -> EntityType | None:
 _LIST_INTRO = {"such", "as", "including", "include", "includes", "like", "e.g.", "e.g", "namely", ":", "("}
 _LIST_BREAK = {"on", "in", "of", "for", "to", "from", "with", "by", "via", "at", "after", "over", "under",
                "across", "using", "trained", "during", "into", "than"}
+
+
+def _listing_noun_type(sp: Span) -> EntityType | None:
+    """The plural data noun that lists a member found by `EntityFinder._listed_after`."""
+    doc = sp.doc
+    for t in reversed(doc[sent_of(doc, sp.start).start:sp.start]):
+        if t.lower_ in rules.PLURAL_DATA_HEADS:
+            return rules.TYPE_NOUNS[t.lower_]
+    return None
 
 
 def _data_role(sp: Span) -> EntityType | None:

@@ -352,6 +352,8 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
     return out
 
 
+_PARTICIPLE = re.compile(r"^(?:speciali[sz]ed|trained|pre-?trained|fine-?tuned|finetuned|tuned|adapted|"
+                         r"distilled|built|designed|optimi[sz]ed)$", re.I)
 _MODEL_HEAD = re.compile(r"(?:transformer|transformers|network|networks|net|encoder|decoder|autoencoder|model|"
                          r"machine|lm|bert|gpt|gan)s?$", re.I)
 _BENCH_HEAD = re.compile(r"(?:benchmark|evaluation|challenge|test|leaderboard|arena|suite|exam)$", re.I)
@@ -365,6 +367,10 @@ def long_form_type(long: str) -> EntityType | None:
     (<EntityType.MODEL: 'Model'>, <EntityType.METHOD: 'Method'>)
     """
     words = long.split()
+    # "time-specific LMs specialized to Twitter data": a participle phrase modifies the head
+    cut = next((i for i, w in enumerate(words) if i > 0 and _PARTICIPLE.match(w)), None)
+    if cut is not None:
+        words = words[:cut]
     head = words[-1].lower() if words else ""
     if _BENCH_HEAD.search(head):
         return EntityType.BENCHMARK
