@@ -380,3 +380,21 @@ def test_a_citation_or_an_abbreviation_does_not_end_a_sentence(nlp_small):
     assert [s.text for s in sentences(doc)] == [
         "Models such as Kettle (Smith et al., 2019), and Harbor do well.",
         "As in Fig. 3, the loss drops vs. the baseline.", "Results (Table 2.) hold.", "Next one."]
+
+
+def test_a_capitalised_data_head_is_kept_as_written(extract_one):
+    ents = extract_one("We report results on the Wechat Finance Dataset and on the Members of Congress dataset.")
+    assert "Wechat Finance Dataset" in ents["Wechat Finance"].aliases
+    assert ents["Wechat Finance"].type is EntityType.DATASET
+    assert ents["Members of Congress"].type is EntityType.DATASET
+
+
+def test_a_footnote_number_does_not_continue_a_model_name(extract_one, nlp_full):
+    ents = extract_one("SKT released KoBERT, followed by KorBERT 69 from ETRI, and we also test Llama 3.", nlp=nlp_full)
+    assert "KorBERT" in ents and "KorBERT 69" not in ents
+    assert any(label.startswith("Llama 3") or label.startswith("Llama-3") for label in ents)
+
+
+def test_a_size_word_continues_a_model_built_on_a_known_model(extract_one, nlp_full):
+    ents = extract_one("We find that KLUE-RoBERTa LARGE outperforms the other baselines.", nlp=nlp_full)
+    assert any(label.replace(" ", "-").upper().startswith("KLUE-ROBERTA-LARGE") for label in ents), ents

@@ -287,9 +287,11 @@ class EntityFinder:
             if shaped or is_family:
                 j = i + 1
                 model_like = is_family or rules.shape_type(text) is EntityType.MODEL or (
-                    (e := self.vocab.lookup(text)) is not None and e.type is EntityType.MODEL)
+                    (e := self.vocab.lookup(text)) is not None and e.type is EntityType.MODEL) or (
+                    "-" in text and self._part_type(text) is EntityType.MODEL)  # "KLUE-RoBERTa BASE"
                 if model_like:
-                    while j < n and j - i < 4 and rules.MODEL_CONTINUATION.match(texts[j]):
+                    while j < n and j - i < 4 and rules.MODEL_CONTINUATION.match(texts[j]) \
+                            and not rules.is_footnote_number(texts[j]):
                         j += 1
                 else:
                     while j < n and j - i < 3 and rules.BENCH_CONTINUATION.match(texts[j]):
@@ -366,12 +368,19 @@ class EntityFinder:
                 yield from self._coordinated_frame(doc, i, title_end)
                 yield from self._listed_after(doc, i)
                 continue
-            # a capitalised head is part of the name: "Toronto Book Corpus", "Penn Treebank"
-            # ("Dataset"/"Benchmark" after a name is a description: "the WinoBias Dataset")
-            end = i + 1 if low in ("corpus", "treebank") and doc[i].text[:1].isupper() else i
+            # a capitalised head is part of the name: "Toronto Book Corpus", "Penn Treebank"; a
+            # capitalised "Dataset" or "Collection" is part of how the text writes it ("the Wechat
+            # Finance Dataset"), though the name is the words before (`_candidate`)
+            capital = doc[i].text[:1].isupper()
+            if low == "collection" and not capital:
+                continue
+            end = i + 1 if capital else i
             k = i
-            while k > 0 and i - k < 4:
+            while k > 0 and i - k < 5:
                 t = doc[k - 1]
+                if t.lower_ == "of" and k - 1 > 0 and k < i and doc[k - 2].text[:1].isupper() and not doc[k - 2].is_sent_start:
+                    k -= 1  # "the Members of Congress dataset"
+                    continue
                 if t.lower_ in rules.FRAME_DETERMINERS or t.lower_ in _STOP_WORDS or t.lower_ in _CONNECTIVES:
                     break
                 if t.text[:1].isupper() or t.like_num or self._token_flags(t.text)[0]:
@@ -388,9 +397,9 @@ class EntityFinder:
             words = [t.text for t in doc[k:i]]
             if not rules.frame_name_ok(words) or all(self.vocab.is_generic(w) for w in words if w.isalpha()):
                 continue
-            if len(sp) == 1 and sp[0].is_sent_start and not self._token_flags(sp[0].text)[0]:
+            if k == i - 1 and doc[k].is_sent_start and not self._token_flags(doc[k].text)[0]:
                 continue  # "Training dataset ..." at a sentence start: capitalised by position only
-            yield sp, "frame", self.vocab.lookup(sp.text)
+            yield sp, "frame", self.vocab.lookup(sp.text) or self.vocab.lookup(doc[k:i].text)
 
     def _listed_after(self, doc: Doc, i: int):
         """'datasets such as Forest Cover, Kick, and Breast Cancer', 'small datasets - Boston,
@@ -536,6 +545,8 @@ class EntityFinder:
             if guess is not None:
                 etype, cue = guess, "classifier"
         label = entry.name if entry is not None else text
+        if entry is None and src == "frame" and len(sp) > 1 and sp[-1].lower_ in _WRITTEN_HEADS:
+            label = doc[sp.start:sp.end - 1].text  # "Wechat Finance Dataset" names Wechat Finance
         end = sp.start_char + len(sp.text.rstrip(" ,.;:\"'“”"))
         if sp.end < len(doc) and doc[sp.end].text == "s" and not sp[-1].whitespace_:
             # "NPTs", "CoTs": the tokenizer split the plural off; the surface form keeps it
@@ -573,6 +584,8 @@ class EntityFinder:
                 if role and (role in (entry.type, entry.also) or entry.type in (EntityType.DATASET, EntityType.BENCHMARK)):
                     return role, "vocabulary + role"
             return entry.type, "vocabulary"
+        if src == "frame" and len(sp) > 1 and sp[-1].lower_ in rules.DATA_FRAME_HEADS and sp[-1].text[:1].isupper():
+            return rules.TYPE_NOUNS.get(sp[-1].lower_, EntityType.DATASET), "head noun"
         noun = _head_noun_type(sp) or _coordinated_head_type(sp) or (
             _head_noun_type(long_span) if long_span is not None else None)
         if noun:
@@ -612,6 +625,7 @@ _PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
 _VERSION_AFTER = re.compile(r"[\s-]?v?\d")
 _MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naive", "plain", "original", "classic",
               "multi", "single", "zero", "few", "one", "soft", "hard", "token", "step", "iterative", "efficient"}
+_WRITTEN_HEADS = {"dataset", "benchmark", "collection", "database"}
 _LIST_AFTER_INTROS = {"including", "like", ":", "namely", "-", "–", "—", "e.g.", "e.g"}
 _WEAK_CUES = {"default", "name shape", "list", "model family"}
 _COORDINATION = re.compile(r"\s*(?:,|and|or|/|,\s*and|,\s*or|;)\s*")

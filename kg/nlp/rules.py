@@ -40,6 +40,16 @@ MODEL_CONTINUATION = re.compile(
 )
 
 
+def is_footnote_number(tok: str) -> bool:
+    """A bare number too large to be a version: "KorBERT 69 from ETRI" cites footnote 69, while
+    "Llama 3" and "Claude 3.5" are versions.
+
+    >>> is_footnote_number("69"), is_footnote_number("3"), is_footnote_number("3.5"), is_footnote_number("70B")
+    (True, False, False, False)
+    """
+    return tok.isdigit() and int(tok) > 12
+
+
 # "GRPO-based", "RL-trained", "CoT-style": the name is the part before the suffix
 COMPOUND_SUFFIX = re.compile(
     r"-(?i:based|driven|free|trained|tuned|style|like|guided|level|aware|specific|centric|powered|enhanced|"
@@ -129,7 +139,7 @@ def shape_type(name: str) -> EntityType | None:
 
 # "the Boston Housing dataset", "Penn Treebank corpus": capitalised words right before a singular
 # data noun name a data set, even when no word of the name is shaped like one
-DATA_FRAME_HEADS = {"dataset", "corpus", "treebank", "database", "benchmark"}
+DATA_FRAME_HEADS = {"dataset", "corpus", "treebank", "database", "benchmark", "collection"}
 # "the Protein and Higgs datasets": coordinated names before a plural data noun
 PLURAL_DATA_HEADS = {"datasets", "corpora", "benchmarks"}
 # first words that are not part of such a name
