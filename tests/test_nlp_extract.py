@@ -398,3 +398,10 @@ def test_a_footnote_number_does_not_continue_a_model_name(extract_one, nlp_full)
 def test_a_size_word_continues_a_model_built_on_a_known_model(extract_one, nlp_full):
     ents = extract_one("We find that KLUE-RoBERTa LARGE outperforms the other baselines.", nlp=nlp_full)
     assert any(label.replace(" ", "-").upper().startswith("KLUE-ROBERTA-LARGE") for label in ents), ents
+
+
+def test_a_title_case_run_is_a_name_only_when_the_text_says_what_it_is(extract_one):
+    ents = extract_one("We compare with Visual Word Grams, a model trained on web images. "
+                       "Our results support the Superficial Alignment Hypothesis on Image Generative models.")
+    assert ents["Visual Word Grams"].type is EntityType.MODEL
+    assert "Superficial Alignment Hypothesis" not in ents and "Image Generative" not in ents

@@ -229,6 +229,7 @@ class EntityFinder:
         spans.extend(self._shape_spans(doc))
         spans.extend(self._coined_spans(doc))
         spans.extend(self._frame_spans(doc))
+        spans.extend(self._title_case_spans(doc))
         kept = self._resolve_overlaps(spans)
         cands = []
         for sp, src, entry in kept:
@@ -401,6 +402,35 @@ class EntityFinder:
                 continue  # "Training dataset ..." at a sentence start: capitalised by position only
             yield sp, "frame", self.vocab.lookup(sp.text) or self.vocab.lookup(doc[k:i].text)
 
+    def _title_case_spans(self, doc: Doc):
+        """Runs of two or more words in Title Case inside a sentence ("experiments on Amazon Book
+        Reviews", "Visual N-Grams was trained on YFCC100M"): names, when a context cue says what
+        they are (`_candidate` keeps them only then). Runs that open a sentence or lie in the
+        title are capitalised by position or style, not by being names."""
+        title = doc.to_array("IS_TITLE").astype(bool)
+        if title.sum() < 2:
+            return
+        title_end = sentences_title_end(doc)
+        pair = title[:-1] & title[1:]
+        i, n = 0, len(doc)
+        for start in numpy.flatnonzero(pair).tolist():
+            if start < i:
+                continue
+            end = start + 2
+            while end < n and title[end] and end - start < 5:
+                end += 1
+            i = end
+            sp = doc[start:end]
+            if sp[0].is_sent_start or sp.start_char < title_end or (start > 0 and title[start - 1]):
+                continue
+            words = [t.text for t in sp]
+            if not rules.frame_name_ok(words) or any(w.lower() in _STOP_WORDS or w.lower() in _CONNECTIVES
+                                                      or w[0].isdigit() for w in words):
+                continue
+            if end < n and doc[end].lower_ in _CLASS_PLURALS:
+                continue  # "Image Generative models": a kind of model, not one
+            yield sp, "titlecase", self.vocab.lookup(sp.text)
+
     def _listed_after(self, doc: Doc, i: int):
         """'datasets such as Forest Cover, Kick, and Breast Cancer', 'small datasets - Boston,
         Concrete and Yacht', 'benchmarks: GLUE, SQuAD and RACE': the members of a list that a
@@ -489,7 +519,8 @@ class EntityFinder:
 
     def _resolve_overlaps(self, spans):
         """Longest span wins; on equal length prefer vocabulary and definitions over shapes."""
-        rank = {"vocab": 0, "abbrev": 1, "long": 1, "title": 2, "coined": 3, "frame": 3, "listed": 3, "shape": 4}
+        rank = {"vocab": 0, "abbrev": 1, "long": 1, "title": 2, "coined": 3, "frame": 3, "listed": 3, "shape": 4,
+                "titlecase": 5}
         best: dict[tuple[int, int], tuple] = {}
         for sp, src, entry in spans:
             key = (sp.start, sp.end)
@@ -521,7 +552,7 @@ class EntityFinder:
         text = sp.text.strip(" ,.;:\"'“”")
         if not text or self.vocab.is_generic(text) and entry is None:
             return None
-        if src in ("shape", "coined", "title", "frame", "listed") and entry is None:
+        if src in ("shape", "coined", "title", "frame", "listed", "titlecase") and entry is None:
             if len(text) < 2 or text.lower() in _STOP_WORDS or sp[0].like_num:
                 return None
         long_form = long_of.get(name_key(text))
@@ -538,6 +569,8 @@ class EntityFinder:
         # a definition's long form is typed by its own head noun, as its short form is
         etype, cue = self._type(doc, sp, text, entry, text if src == "long" else long_form, src,
                                 long_span_of.get(name_key(text)) if src == "abbrev" else None)
+        if src == "titlecase" and entry is None and cue not in _STATED_CUES:
+            return None  # a Title Case run that nothing in its context types
         if self.classifier is not None and cue in getattr(self.classifier, "cues", _WEAK_CUES):
             guess = self.classifier.predict(doc, sp, src, etype, cue)
             if guess is False:
@@ -627,6 +660,11 @@ _MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naiv
               "multi", "single", "zero", "few", "one", "soft", "hard", "token", "step", "iterative", "efficient"}
 _WRITTEN_HEADS = {"dataset", "benchmark", "collection", "database"}
 _LIST_AFTER_INTROS = {"including", "like", ":", "namely", "-", "–", "—", "e.g.", "e.g"}
+# what the text must say of a Title Case run for it to count as a name: words in Title Case for
+# emphasis ("the Superficial Alignment Hypothesis", "Human Safety") are common, so a preposition
+# frame or a comparison is not enough
+_CLASS_PLURALS = {"models", "networks", "methods", "llms", "agents", "systems", "approaches", "algorithms"}
+_STATED_CUES = {"head noun", "trained", "contents", "list", "list neighbour", "long form"}
 _WEAK_CUES = {"default", "name shape", "list", "model family"}
 _COORDINATION = re.compile(r"\s*(?:,|and|or|/|,\s*and|,\s*or|;)\s*")
 
