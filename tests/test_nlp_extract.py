@@ -405,3 +405,9 @@ def test_a_title_case_run_is_a_name_only_when_the_text_says_what_it_is(extract_o
                        "Our results support the Superficial Alignment Hypothesis on Image Generative models.")
     assert ents["Visual Word Grams"].type is EntityType.MODEL
     assert "Superficial Alignment Hypothesis" not in ents and "Image Generative" not in ents
+
+
+def test_quoted_words_before_a_data_noun_name_it(extract_one):
+    ents = extract_one("We explore two settings: the 'ripples' dataset, and we also use the \"training\" dataset.")
+    assert ents["ripples"].type is EntityType.DATASET
+    assert "training" not in ents

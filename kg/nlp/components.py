@@ -375,6 +375,10 @@ class EntityFinder:
             capital = doc[i].text[:1].isupper()
             if low == "collection" and not capital:
                 continue
+            quoted = self._quoted_before(doc, i)
+            if quoted is not None:
+                yield quoted, "frame", self.vocab.lookup(quoted.text)
+                continue
             end = i + 1 if capital else i
             k = i
             while k > 0 and i - k < 5:
@@ -401,6 +405,21 @@ class EntityFinder:
             if k == i - 1 and doc[k].is_sent_start and not self._token_flags(doc[k].text)[0]:
                 continue  # "Training dataset ..." at a sentence start: capitalised by position only
             yield sp, "frame", self.vocab.lookup(sp.text) or self.vocab.lookup(doc[k:i].text)
+
+    @staticmethod
+    def _quoted_before(doc: Doc, i: int) -> Span | None:
+        """"the 'moons' dataset", 'the "Colossal Clean Crawled Corpus" corpus': words in quotes
+        right before a data noun name it, whatever their case."""
+        if i < 3 or doc[i - 1].text not in _QUOTES:
+            return None
+        close = doc[i - 1].text
+        for k in range(i - 2, max(-1, i - 8), -1):
+            if doc[k].text in _QUOTES:
+                if _QUOTES[doc[k].text] != close and doc[k].text != close or k == i - 2:
+                    return None
+                sp = doc[k + 1:i - 1]
+                return sp if all(t.is_alpha or t.text == "-" or t.like_num for t in sp) else None
+        return None
 
     def _title_case_spans(self, doc: Doc):
         """Runs of two or more words in Title Case inside a sentence ("experiments on Amazon Book
@@ -663,6 +682,8 @@ _LIST_AFTER_INTROS = {"including", "like", ":", "namely", "-", "–", "—", "e.
 # what the text must say of a Title Case run for it to count as a name: words in Title Case for
 # emphasis ("the Superficial Alignment Hypothesis", "Human Safety") are common, so a preposition
 # frame or a comparison is not enough
+_QUOTES = {"'": "'", '"': '"', "‘": "’", "“": "”", "``": "''"}
+_CLOSING_QUOTES = {"'", '"', "’", "”", "''"}
 _CLASS_PLURALS = {"models", "networks", "methods", "llms", "agents", "systems", "approaches", "algorithms"}
 _STATED_CUES = {"head noun", "trained", "contents", "list", "list neighbour", "long form"}
 _WEAK_CUES = {"default", "name shape", "list", "model family"}
@@ -719,8 +740,8 @@ def _has_we_before(tok) -> bool:
 def _head_noun_type(sp: Span) -> EntityType | None:
     doc = sp.doc
     # "X benchmark", "X dataset", "X framework", and after a defined acronym: "Long Form (LF) dataset"
-    after = sp.end + 1 if sp.end + 1 < len(doc) and doc[sp.end].text == ")" and sp.start > 0 \
-        and doc[sp.start - 1].text == "(" else sp.end
+    after = sp.end + 1 if sp.end + 1 < len(doc) and (doc[sp.end].text == ")" and sp.start > 0 and doc[sp.start - 1].text == "("
+                                                     or doc[sp.end].text in _CLOSING_QUOTES) else sp.end
     if after < len(doc):
         nxt = doc[after].lower_
         if nxt in rules.TYPE_NOUNS and nxt not in ("data", "training", "search", "evaluation", "policy", "optimization"):
