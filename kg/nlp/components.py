@@ -418,6 +418,8 @@ class EntityFinder:
                 if _QUOTES[doc[k].text] != close and doc[k].text != close or k == i - 2:
                     return None
                 sp = doc[k + 1:i - 1]
+                if any(t.lower_ in rules.FRAME_DETERMINERS for t in sp):
+                    return None  # the "training" dataset: a role in quotes, not a name
                 return sp if all(t.is_alpha or t.text == "-" or t.like_num for t in sp) else None
         return None
 
