@@ -411,3 +411,19 @@ def test_quoted_words_before_a_data_noun_name_it(extract_one):
     ents = extract_one("We explore two settings: the 'ripples' dataset, and we also use the \"training\" dataset.")
     assert ents["ripples"].type is EntityType.DATASET
     assert "training" not in ents
+
+
+def test_camel_case_names_match_with_only_their_first_capital(extract_one, nlp_full):
+    ents = extract_one("This GAN generates one of 1000 Imagenet classes.", nlp=nlp_full)
+    assert "ImageNet" in ents
+
+
+def test_a_list_after_a_comma_and_an_intro_word_is_data(extract_one):
+    ents = extract_one("For a second group of datasets, including Diabetes, Monks-1, and Sonar, we tune less.")
+    assert {"Diabetes", "Monks-1", "Sonar"} <= set(ents)
+    assert ents["Sonar"].type is EntityType.DATASET
+
+
+def test_a_release_number_continues_a_data_set_name(extract_one):
+    ents = extract_one("We train on WikiNewsQA v7 and report results on CoQA 2.0.")
+    assert "WikiNewsQA v7" in ents and "CoQA 2.0" in ents

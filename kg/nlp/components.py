@@ -459,7 +459,9 @@ class EntityFinder:
         Citations between members ("Gigaword (Napoles et al., 2012), ...") are skipped."""
         n = len(doc)
         k = i + 1
-        if k + 1 < n and doc[k].lower_ == "such" and doc[k + 1].lower_ == "as":
+        if k + 1 < n and doc[k].text == "," and doc[k + 1].lower_ in ("including", "namely", "such", "consisting"):
+            k += 1  # "datasets, including ..."
+        if k + 1 < n and doc[k].lower_ in ("such", "consisting") and doc[k + 1].lower_ in ("as", "of"):
             k += 2
         elif k < n and doc[k].lower_ in _LIST_AFTER_INTROS:
             k += 1
@@ -675,6 +677,7 @@ class EntityFinder:
 
 _DATA_TYPES = (EntityType.DATASET, EntityType.BENCHMARK)
 _EDITION = re.compile(r"^(.*\S)\s+(?:19|20)\d\d$")
+_CAMEL = re.compile(r"[a-z][A-Z]")
 _PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
 _VERSION_AFTER = re.compile(r"[\s-]?v?\d")
 _MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naive", "plain", "original", "classic",
@@ -727,6 +730,11 @@ _CONNECTIVES = {"since", "because", "while", "when", "although", "if", "as", "af
 
 def _variants(surface: str):
     yield surface
+    # a CamelCase name is often written with only its first capital: "Imagenet", "Stereoset"
+    if " " not in surface and len(surface) >= 7 and _CAMEL.search(surface):
+        title = surface[0] + surface[1:].lower()
+        if title != surface:
+            yield title
     if "-" in surface:
         yield surface.replace("-", " ")
     if " " in surface:

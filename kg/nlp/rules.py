@@ -75,7 +75,9 @@ def strip_plural(tok: str) -> str:
 _FUNCTION_WORDS = {"of", "a", "an", "the", "and", "to", "in", "for", "with", "on"}
 # what may follow a benchmark name as part of it: "AIME 2024", "GPQA Diamond", "SWE-bench Verified"
 YEAR = re.compile(r"^(?:19|20)\d\d$")
-BENCH_CONTINUATION = re.compile(r"^(?:(?:19|20)\d\d|Diamond|Verified|Lite|Hard|Pro|Full|Mini|Extended|Test|Dev|Main)$")
+BENCH_CONTINUATION = re.compile(r"^(?:(?:19|20)\d\d|Diamond|Verified|Lite|Hard|Pro|Full|Mini|Extended|Test|Dev|Main|"
+                                # a release: "News Commentary v13", "SQuAD v1.1", "SQuAD 2.0"
+                                r"[vV]\d+(?:\.\d+)*|\d+\.\d+)$")
 
 
 def is_capitalised_compound(tok: str) -> bool:
