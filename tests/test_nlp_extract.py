@@ -427,3 +427,12 @@ def test_a_list_after_a_comma_and_an_intro_word_is_data(extract_one):
 def test_a_release_number_continues_a_data_set_name(extract_one):
     ents = extract_one("We train on WikiNewsQA v7 and report results on CoQA 2.0.")
     assert "WikiNewsQA v7" in ents and "CoQA 2.0" in ents
+
+
+def test_data_set_and_split_nouns_type_the_name(extract_one):
+    ents = extract_one("The ZQR data set adds 1,000 examples; we pick images from the FaceBank training set "
+                       "and report accuracy on the LexiCheck test set. Moreover, DialogHub spans 14,796 turns.")
+    assert ents["ZQR"].type is EntityType.DATASET
+    assert ents["FaceBank"].type is EntityType.DATASET
+    assert ents["LexiCheck"].type is EntityType.BENCHMARK
+    assert ents["DialogHub"].type is EntityType.DATASET

@@ -752,6 +752,13 @@ def _head_noun_type(sp: Span) -> EntityType | None:
     # "X benchmark", "X dataset", "X framework", and after a defined acronym: "Long Form (LF) dataset"
     after = sp.end + 1 if sp.end + 1 < len(doc) and (doc[sp.end].text == ")" and sp.start > 0 and doc[sp.start - 1].text == "("
                                                      or doc[sp.end].text in _CLOSING_QUOTES) else sp.end
+    if after + 1 < len(doc) and doc[after + 1].lower_ in ("set", "sets", "split", "splits"):
+        # "the DPR data set", "ORL training set", "the XSum test split"
+        part = doc[after].lower_
+        if part in ("data", "training", "train", "validation", "dev"):
+            return EntityType.DATASET
+        if part == "test":
+            return EntityType.BENCHMARK
     if after < len(doc):
         nxt = doc[after].lower_
         if nxt in rules.TYPE_NOUNS and nxt not in ("data", "training", "search", "evaluation", "policy", "optimization"):
@@ -873,13 +880,15 @@ _COPULA_STOPS = {"of", "for", "to", "with", "that", "which", "from", "in", "on",
 
 _TRAINED = re.compile(r"^(?:pre-?trained|trained|fine-?tuned|finetuned)$")
 _FINE_TUNE = re.compile(r"^(?:fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)|pre-?trained)$")
-_CONTAINS = {"contains", "contain", "containing", "comprises", "comprising", "includes", "including", "has", "with"}
+_CONTAINS = {"contains", "contain", "containing", "comprises", "comprising", "includes", "including", "has", "with",
+             "spans", "covers", "holds"}
 _APPROX = {"about", "over", "approximately", "around", "nearly", "roughly", "almost", "than", "more", "up", "to"}
 _DATA_UNITS = re.compile(
     r"^(?:images|photos|pictures|sentences|samples|examples|documents|articles|questions|pairs|videos|clips|"
     r"utterances|tweets|posts|reviews|instances|tokens|words|hours|dialogues|dialogs|conversations|records|"
     r"texts|annotations|tables|abstracts|passages|paragraphs|recordings|frames|scenes|molecules|graphs|"
-    r"triples|queries|users|ratings|interactions|labels|classes|categories|entities|programs|problems)$")
+    r"triples|queries|users|ratings|interactions|labels|classes|categories|entities|programs|problems|turns|"
+    r"speakers|hours|pages|books|files|items|products|trajectories|episodes|demonstrations)$")
 
 
 def _context_type(sp: Span) -> tuple[EntityType, str] | None:
