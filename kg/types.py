@@ -76,6 +76,9 @@ class Mention:
 # used bare in dozens of paragraphs or papers, each typed Method by default, is what the definition
 # says: one stated type outvotes up to 29 guesses (10 was too few on GSAP's long papers)
 TYPE_WEIGHT_CUE = 30
+# ...and a definition's long form ("Stochastic Configuration Networks (SCNs)") says what the name is
+# more surely than how a paper speaks of it in passing ("our SCN framework")
+TYPE_WEIGHT_DEFINED = 100
 
 
 @dataclass(frozen=True)

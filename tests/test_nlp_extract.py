@@ -238,10 +238,12 @@ def test_descriptive_words_before_a_plural_data_noun_are_not_names(extract_one):
 
 
 def test_type_weight_says_whether_the_text_stated_the_type(extract_one):
-    from kg.types import TYPE_WEIGHT_CUE
+    from kg.types import TYPE_WEIGHT_CUE, TYPE_WEIGHT_DEFINED
 
     defined = extract_one("We introduce the Non-Parametric Transformer (NPT), which reasons over whole datasets.")
-    assert defined["NPT"].type is EntityType.MODEL and defined["NPT"].type_weight == TYPE_WEIGHT_CUE
+    assert defined["NPT"].type is EntityType.MODEL and defined["NPT"].type_weight == TYPE_WEIGHT_DEFINED
+    stated = extract_one("We introduce NPT, a model which reasons over whole datasets.")
+    assert stated["NPT"].type is EntityType.MODEL and stated["NPT"].type_weight == TYPE_WEIGHT_CUE
     bare = extract_one("Unlike prior work, NPT reasons over whole datasets at once.")
     assert bare["NPT"].type_weight == 1  # typed by default: outvoted where another paper says
 
@@ -436,3 +438,11 @@ def test_data_set_and_split_nouns_type_the_name(extract_one):
     assert ents["FaceBank"].type is EntityType.DATASET
     assert ents["LexiCheck"].type is EntityType.BENCHMARK
     assert ents["DialogHub"].type is EntityType.DATASET
+
+
+def test_a_definition_outranks_a_head_noun_in_passing(extract_one):
+    """'Stochastic Lattice Networks (SLNs)' defines a model family; 'the SLN framework' later in the
+    same abstract speaks of it loosely."""
+    ents = extract_one("Stochastic Lattice Networks (SLNs) learn fast. We extend the SLN framework to images.")
+    sln = [e for e in ents.values() if "SLN" in e.label]
+    assert len(sln) == 1 and sln[0].type is EntityType.MODEL

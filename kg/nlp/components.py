@@ -880,6 +880,7 @@ _COPULA_STOPS = {"of", "for", "to", "with", "that", "which", "from", "in", "on",
 
 _TRAINED = re.compile(r"^(?:pre-?trained|trained|fine-?tuned|finetuned)$")
 _FINE_TUNE = re.compile(r"^(?:fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)|pre-?trained)$")
+_TRAINED_ON = {"on", "with", "using", "from", "for", "via", "in"}
 _CONTAINS = {"contains", "contain", "containing", "comprises", "comprising", "includes", "including", "has", "with",
              "spans", "covers", "holds"}
 _APPROX = {"about", "over", "approximately", "around", "nearly", "roughly", "almost", "than", "more", "up", "to"}
@@ -909,6 +910,12 @@ def _context_type(sp: Span) -> tuple[EntityType, str] | None:
         if j < n and (_TRAINED.match(doc[j].lower_) or j + 1 < n and not doc[j].whitespace_
                       and _TRAINED.match(doc[j].lower_ + doc[j + 1].lower_)):
             return EntityType.MODEL, "trained"
+    # "RAFT pre-trained on FlyingChairs", "X fine-tuned with LoRA": a participle right after the name
+    j = k
+    if j + 1 < n and (_TRAINED.match(doc[j].lower_) and doc[j + 1].lower_ in _TRAINED_ON
+                      or j + 2 < n and not doc[j].whitespace_ and _TRAINED.match(doc[j].lower_ + doc[j + 1].lower_)
+                      and doc[j + 2].lower_ in _TRAINED_ON):
+        return EntityType.MODEL, "trained"
     # "X contains (about) 10,000 images", "X consists of 5k annotated sentences"
     j = k
     if j < n and (doc[j].lower_ in _CONTAINS or doc[j].lower_ in ("consists", "consisting") and j + 1 < n

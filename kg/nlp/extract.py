@@ -15,10 +15,11 @@ from kg.nlp.sentences import doc_text, sent_of, title_end
 from kg.nlp.components import Candidate
 from kg.nlp.pipeline import default_nlp
 from kg.nlp.results import reported_results
-from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, TYPE_WEIGHT_CUE
+from kg.types import (EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, TYPE_WEIGHT_CUE,
+                      TYPE_WEIGHT_DEFINED)
 
 # how much a typing cue is trusted when one entity's mentions disagree
-_CUE_STRENGTH = {"vocabulary + role": 0, "vocabulary": 1, "head noun": 2, "role": 3, "long form": 4, "list": 5,
+_CUE_STRENGTH = {"vocabulary + role": 0, "vocabulary": 1, "long form": 2, "head noun": 2.5, "role": 3, "list": 5,
                  "list neighbour": 5, "classifier": 5, "name part": 6, "name shape": 6, "trained": 6, "contents": 6,
                  "model family": 7, "comparison": 8, "default": 9}
 # cues that type a name without reading what the text says it is: a paper typed so is outvoted by
@@ -105,8 +106,11 @@ def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
 
 
 def _type_weight(cue: str) -> int:
-    """The votes a paper's type gets in the reduce: many for a type the text states, one for a
-    type guessed from the name's shape or the default."""
+    """The votes a paper's type gets in the reduce: most for a type a definition's long form gives,
+    many for a type the text states otherwise, one for a type guessed from the name's shape or the
+    default."""
+    if cue == "long form":
+        return TYPE_WEIGHT_DEFINED
     return 1 if cue in _WEAK_TYPE_CUES else TYPE_WEIGHT_CUE
 
 
