@@ -185,9 +185,11 @@ class EntityFinder:
         }
         for e in vocab.entries:
             if e.type is EntityType.MODEL:
-                for s in (e.name, *e.aliases):
+                # the name and its one-word spellings: a long form's first word ("Language-agnostic
+                # BERT Sentence Embedding") or a two-letter prefix ("ST5") starts no family
+                for s in (e.name, *(a for a in e.aliases if " " not in a)):
                     m = re.match(r"[A-Za-z]{2,}", s)
-                    if m and not self.vocab.is_generic(m.group()):
+                    if m and (len(m.group()) >= 3 or s == e.name and len(s) == 2) and not self.vocab.is_generic(m.group()):
                         self.family_words_ci.add(m.group().lower())
                         forms.setdefault(m.group().lower(), set()).add(m.group())
         self.word_families = {w for w, fs in forms.items()
@@ -731,7 +733,7 @@ _CONNECTIVES = {"since", "because", "while", "when", "although", "if", "as", "af
 def _variants(surface: str):
     yield surface
     # a CamelCase name is often written with only its first capital: "Imagenet", "Stereoset"
-    if " " not in surface and len(surface) >= 7 and _CAMEL.search(surface):
+    if " " not in surface and len(surface) >= 8 and _CAMEL.search(surface):  # not "Quality" for QuALITY
         title = surface[0] + surface[1:].lower()
         if title != surface:
             yield title
