@@ -446,3 +446,10 @@ def test_a_definition_outranks_a_head_noun_in_passing(extract_one):
     ents = extract_one("Stochastic Lattice Networks (SLNs) learn fast. We extend the SLN framework to images.")
     sln = [e for e in ents.values() if "SLN" in e.label]
     assert len(sln) == 1 and sln[0].type is EntityType.MODEL
+
+
+def test_a_two_letter_prefix_or_a_long_form_word_starts_no_model_family(extract_one, nlp_full):
+    """ST5 (Sentence-T5) and "Language-agnostic BERT Sentence Embedding" are in the vocabulary;
+    neither makes "ST2" nor "Language-2" a model."""
+    ents = extract_one("Settings ST2 and ST3 use Conv3D layers; Language-2 is a split we hold out.", nlp=nlp_full)
+    assert not [e for e in ents.values() if e.type is EntityType.MODEL], ents
