@@ -128,7 +128,7 @@ def _build_child(argv) -> None:
     s = build_folder(read_papers(a.inputs), a.o, formats=FORMATS, n_process=a.n_process, batch_size=a.batch_size,
                      cache=not a.no_cache)
     print(json.dumps({"papers": s.papers, "triples": s.triples, "entities": s.entity_count, "workers": s.workers,
-                      "cache_hits": s.cache_hits, "cache_misses": s.cache_misses,
+                      "cache_hits": s.cache_hits, "cache_misses": s.cache_misses, "from_state": s.from_state,
                       "seconds": {k: round(v, 2) for k, v in s.seconds.items()}}))
 
 

@@ -14,13 +14,18 @@ entity tables always hold the whole graph.
 Building into a folder that holds an earlier build is incremental: phase 1 reuses the cached record
 of every unchanged text (`cache`), and phase 2 remakes only the triples of papers that are new,
 changed or gone, or whose names now resolve to other entities, splicing them and the entity table
-into the earlier graph.nt and a hard-linked copy of its store (`incremental`). The result is
-byte-identical to a clean build.
+into the earlier graph.nt and a hard-linked copy of its store (`incremental`). Where the folder
+also holds the state its build kept (`state`: the reduce's totals and each paper's digest and
+fingerprint) and the papers are the same plus new ones, only the new papers go through phase 1
+and the reduce, and phase 2 runs only on them and on the papers whose entities moved (`_append`);
+anything else takes the full path. The result is byte-identical to a clean build.
 """
 from __future__ import annotations
 
 import heapq
+import importlib
 import json
+import marshal
 import shutil
 import time
 from collections import Counter
@@ -35,6 +40,7 @@ from kg.engine.incremental import (ENTITY_PREFIX, ShapeError, paper_prefixes, re
 from kg.engine.background import Background
 from kg.engine.ntriples import entity_lines, merge_runs, nt_lines, read_run, write_run
 from kg.engine.phases import Batch, Extracted, cpu_count
+from kg.engine.state import STATE_PATH, load_state, save_state
 from kg.engine.version import pipeline_version
 from kg.errors import ConfigError
 from kg.export import (FILES, GRAPH_FORMATS, TABLE_FORMATS, atomic_write, parse_formats, staged_folder, write_format,
@@ -66,6 +72,7 @@ class BuildSummary:
     cache_hits: int = 0
     cache_misses: int = 0
     incremental: int | None = None  # papers whose triples were remade, when the last build's were reused
+    from_state: bool = False  # only new papers were read through: the last build's state applied (`state`)
     engine: str = "local"
     workers: int = 1
     rejects: int = 0
@@ -159,74 +166,61 @@ def build_folder(
         if cache:
             out.mkdir(parents=True, exist_ok=True)  # the cache lives in the output folder
             ex_cache = ExtractionCache(out, version)
+        salt = triples_version(version)
+        appendable = cache and set(fmts) <= _APPENDABLE and "nt" in fmts
         runner = _engine(engine, work, n_process, scheduler, vocabulary_path)
+        if appendable and (out / STATE_PATH).exists() and hasattr(runner, "warm_up"):
+            runner.warm_up()  # most rebuilds extract some new papers: the workers start while the input is read
+        state = load_state(out, salt) if appendable else None
         try:
-            # ---- phase 1 and the reduce, streamed: extracted batches feed canonicalise directly
-            batches = _batches(records, batch_size, version, ex_cache)
-            ids: set[str] = set()
-            views = _views(runner.extract(batches), ex_cache, summary, on_progress, ids)
-            from kg.graph.canonical import canonicalise_rows
-
-            table = canonicalise_rows(views)
-            dup_ids = len(ids) < summary.papers  # two records, one id: their lines cannot be told apart
-            del ids
-            summary.workers = runner.workers_used
-            clock.lap("extract")
-
-            # ---- phase 2: per-batch sorted runs, merged into graph.nt (or spliced into the last one)
-            large = summary.papers > whole_graph_limit
-            want_view = large and any(f in fmts for f in _WHOLE_GRAPH_FORMATS if f not in _SKIPPED_WHEN_LARGE)
-            focus = _focus(table, VIEW_ENTITIES) if want_view else frozenset()
-            n_picks = VIEW_PAPERS if want_view else 0
-            salt = triples_version(version)
-            previous = read_index(out, salt) if cache and "nt" in fmts and not dup_ids else None
-            picks: list = []
+            graph = None
+            if state is not None:
+                try:
+                    graph = _append(state, records, out, stage, work, runner, batch_size, version, salt, ex_cache,
+                                    summary, on_progress, clock)
+                except _Replay as replay:  # the state does not apply: the full path, over the papers read
+                    records = replay.records
+                    runner.close()
+                    replay_work = work / "replay"
+                    replay_work.mkdir()
+                    runner = _engine(engine, replay_work, n_process, scheduler, vocabulary_path)
+                    summary.papers = 0
+                    if ex_cache is not None:
+                        ex_cache.hits = ex_cache.misses = 0
+            if graph is None:
+                graph = _full(records, out, stage, work, runner, fmts, batch_size, version, salt, ex_cache, cache,
+                              summary, on_progress, whole_graph_limit, clock)
+            table, picks, large = graph.table, graph.picks, summary.papers > whole_graph_limit
             if "nt" in fmts or "store" in fmts:
-                from kg.graph.rdf import entity_triples
-
-                lines = entity_lines(table)
-                if lines is None:  # an IRI rdflib would not write plainly: its own way
-                    lines = nt_lines(entity_triples(table))
-                entity_run = write_run(lines, work / "run-entities.nt")
-                del lines
-                runs, fps, changed = _phase2(runner, table, focus, n_picks, previous, salt, picks)
-                clock.lap("triples")
                 nt_path = stage / FILES["nt"] if "nt" in fmts else work / "graph.nt"
-                delta = None
-                if previous is not None:
-                    gone = set(previous).difference(fps)
-                    prefixes = [ENTITY_PREFIX] + [p for pid in (*changed, *gone) for p in paper_prefixes(_local(pid))]
-                    try:
-                        summary.triples, *delta = splice(out / FILES["nt"], _merged([entity_run, *runs]), prefixes,
-                                                         nt_path)
-                        summary.incremental = len(changed) + len(gone)
-                    except ShapeError:
-                        delta = None
-                        runs, fps, _ = _phase2(runner, table, focus, 0, None, salt, [])
                 runner.rest()  # phase 2 is over: the workers' memory goes back before the store loads
-                loader = None
-                if delta is None:
+                loader = saver = None
+                if graph.delta is None:
                     if "store" in fmts:
                         # the store loads from the runs while they are merged into graph.nt: bulk_load
                         # releases the GIL, so both cores work (the store is a set: same triples)
-                        loader = Background(_load_store, [entity_run, *runs], stage / FILES["store"],
-                                            name="kg-store-load")
-                    summary.triples = merge_runs([entity_run, *runs], nt_path, keep_inputs=loader is not None)
+                        loader = Background(_load_store, graph.runs, stage / FILES["store"], name="kg-store-load")
+                    summary.triples = merge_runs(graph.runs, nt_path, keep_inputs=loader is not None)
                 if "nt" in fmts:
                     summary.written["nt"] = nt_path
-                    if not dup_ids:
-                        write_index(stage, salt, fps, nt_path)
+                    if graph.fps is not None:
+                        write_index(stage, salt, graph.fps, nt_path)
+                        if cache and graph.reduction is not None:  # while the store is made (it mostly
+                            # releases the GIL): the state pickles in this process
+                            saver = Background(save_state, out, salt, graph.reduction, table, graph.papers(), nt_path,
+                                               summary.triples, name="kg-state-save")
                 clock.lap("merge")
                 if "store" in fmts:
                     if loader is not None:
                         summary.written["store"] = loader.result()
-                    elif delta is not None and (out / FILES["store"]).is_dir():
-                        summary.written["store"] = update_store(out / FILES["store"], stage / FILES["store"], *delta)
+                    elif graph.delta is not None and (out / FILES["store"]).is_dir():
+                        summary.written["store"] = update_store(out / FILES["store"], stage / FILES["store"],
+                                                                *graph.delta)
                     else:
                         summary.written["store"] = _load_store([nt_path], stage / FILES["store"])
                     clock.lap("store")
-            elif want_view:
-                _phase2(runner, table, focus, n_picks, None, salt, picks)  # for the picks; the lines go unused
+                if saver is not None:
+                    saver.result()
 
             # ---- the outputs that need whole records
             _whole_graph_outputs(runner, table, report, fmts, stage, summary, large, picks, whole_graph_limit)
@@ -252,6 +246,270 @@ def build_folder(
 # ---------------------------------------------------------------- the steps
 
 
+#: Outputs a build can make from the kept state alone (no whole records): see `_append`.
+_APPENDABLE = {"nt", "store", *TABLE_FORMATS}
+
+
+@dataclass
+class _Graph:
+    """What the phases made: the entity table, the sorted runs to merge (or, after a splice,
+    the lines that left and came), each paper's fingerprint and what the next build keeps."""
+
+    table: object
+    runs: list[Path] = field(default_factory=list)
+    fps: dict[str, str] | None = None  # None: two records with one id, no index
+    delta: tuple[list[bytes], list[bytes]] | None = None  # graph.nt was spliced: (removed, added) lines
+    picks: list = field(default_factory=list)
+    reduction: object = None
+    digests: dict[str, bytes] = field(default_factory=dict)
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kept: dict[str, tuple[bytes, str, tuple[str, ...]]] | None = None  # `papers()`, where made already
+
+    def papers(self) -> dict[str, tuple[bytes, str, tuple[str, ...]]]:
+        """Per paper, what `kg.engine.state` keeps: (digest, fingerprint, name keys)."""
+        if self.kept is not None:
+            return self.kept
+        d, k = self.digests, self.keys
+        return {pid: (d[pid], fp, k[pid]) for pid, fp in self.fps.items()}
+
+
+def _full(records, out, stage, work, runner, fmts, batch_size, version, salt, ex_cache, cache, summary,
+          on_progress, whole_graph_limit, clock) -> _Graph:
+    """Phase 1, the reduce and phase 2 over every paper (graph.nt spliced where the folder's index
+    allows)."""
+    from kg.graph.canonical import Reduction
+
+    # ---- phase 1 and the reduce, streamed: extracted batches feed the reduce directly
+    digests: dict[str, bytes] = {}
+    batches = _batches(records, batch_size, version, ex_cache, digests if cache else None)
+    ids: set[str] = set()
+    views = _views(runner.extract(batches), ex_cache, summary, on_progress, ids)
+    reduction = Reduction.of(views)
+    table = reduction.table()
+    dup_ids = len(ids) < summary.papers  # two records, one id: their lines cannot be told apart
+    del ids
+    summary.workers = runner.workers_used
+    clock.lap("extract")
+
+    # ---- phase 2: per-batch sorted runs, merged into graph.nt (or spliced into the last one)
+    large = summary.papers > whole_graph_limit
+    want_view = large and any(f in fmts for f in _WHOLE_GRAPH_FORMATS if f not in _SKIPPED_WHEN_LARGE)
+    focus = _focus(table, VIEW_ENTITIES) if want_view else frozenset()
+    n_picks = VIEW_PAPERS if want_view else 0
+    previous = read_index(out, salt) if cache and "nt" in fmts and not dup_ids else None
+    graph = _Graph(table, reduction=reduction if cache and not dup_ids else None, digests=digests)
+    if "nt" in fmts or "store" in fmts:
+        entity_run = _entity_run(table, work)
+        runs, fps, changed = _phase2(runner, table, focus, n_picks, previous, salt, graph.picks, graph.keys)
+        clock.lap("triples")
+        if previous is not None:
+            gone = set(previous).difference(fps)
+            try:
+                summary.triples, *graph.delta = _splice(out, stage, entity_run, runs, [*changed, *gone])
+                summary.incremental = len(changed) + len(gone)
+            except ShapeError:
+                graph.delta = None
+                runs, fps, _ = _phase2(runner, table, focus, 0, None, salt, [], {})
+        graph.runs = [entity_run, *runs]
+        graph.fps = None if dup_ids else fps
+    elif want_view:
+        _phase2(runner, table, focus, n_picks, None, salt, graph.picks, {})  # for the picks; the lines go unused
+    return graph
+
+
+class _Replay(Exception):
+    """The kept state does not apply to these papers: build them the full way. `records` are
+    all of them, in input order (those read so far come back from the work folder)."""
+
+    def __init__(self, why: str, records: Iterable[Paper]):
+        super().__init__(why)
+        self.records = records
+
+
+def _append(state, records, out, stage, work, runner, batch_size, version, salt, ex_cache, summary,
+            on_progress, clock) -> _Graph:
+    """The build of a folder whose kept state (`kg.engine.state`) covers every paper that is
+    still there unchanged: only the new papers are extracted and reduced, only the entities they
+    touch are made again, and phase 2 runs only on the new papers and those naming an entity whose
+    key or IRI moved; graph.nt is spliced. Raises _Replay where the state does not apply."""
+    from kg.engine.state import affected_papers, changed_entities, moved_keys
+
+    # the table writers' imports (pandas, networkx: most of a second) run while this thread
+    # waits for the workers
+    Background(importlib.import_module, "kg.graph.model", name="kg-import")
+    workers = getattr(runner, "n_process", runner.workers_used)  # the local pool may still be starting
+    scan = _Scan(records, state, batch_size, version, ex_cache, work, on_progress, workers)
+    rows: list[tuple] = []
+    for ex in runner.extract(scan.new_batches()):
+        ex_cache.put(ex.fresh)
+        rows.extend(ex.views)
+        if on_progress:
+            on_progress(ex.count)
+    if scan.why is None and scan.unchanged < len(state.papers):
+        scan.why = "papers were removed"
+    if scan.why is not None:
+        raise _Replay(scan.why, scan.replay())
+    summary.papers = scan.unchanged + scan.new
+    summary.workers = runner.workers_used
+    reduction = state.reduction
+    added = reduction.add(rows)
+    del rows
+    if not added.plain:
+        raise _Replay("a name without a key", scan.replay())
+    table = reduction.updated_table(state.entities, added.roots)
+    affected = set(affected_papers(state, moved_keys(state, reduction, table, added)))
+    if affected:  # their records come from the cache (or are extracted again): their rows are counted
+        for ex in runner.extract(scan.batches_of(affected)):
+            ex_cache.put(ex.fresh)
+    clock.lap("extract")
+
+    fps = {pid: fp for pid, (_, fp, _) in state.papers.items()}
+    previous = {pid: fps[pid] for pid in affected}
+    keys: dict[str, tuple[str, ...]] = {}
+    entity_run, entity_prefixes = _changed_entity_run(table, *changed_entities(state, reduction, table, added), work)
+    runs, new_fps, changed = _phase2(runner, table, frozenset(), 0, previous, salt, [], keys)
+    fps.update(new_fps)
+    clock.lap("triples")
+    try:
+        summary.triples, *delta = _splice(out, stage, entity_run, runs, changed, state.triples, entity_prefixes)
+    except ShapeError:
+        raise _Replay("lines of another shape", scan.replay()) from None
+    summary.incremental = len(changed)
+    summary.from_state = True
+    ex_cache.hits += scan.unchanged
+    kept = state.papers  # the previous build's, with the papers phase 2 saw made again
+    for pid, fp in new_fps.items():
+        kept[pid] = (scan.digests[pid] if pid in scan.digests else kept[pid][0], fp, keys[pid])
+    return _Graph(table, [], fps, tuple(delta), reduction=reduction, kept=kept)
+
+
+class _Scan:
+    """One pass over the input against the kept state: papers it holds unchanged are only
+    counted, new ones are batched for extraction, and every paper read is written to the work
+    folder (as plain tuples) so the full path can run over them if the state turns out not to
+    apply (a paper changed, an id twice: `why` says)."""
+
+    def __init__(self, records, state, size: int, version: str, cache, work: Path, on_progress=None,
+                 split: int = 1):
+        self.it = iter(records)
+        self.state, self.size, self.version, self.cache = state, size, version, cache
+        self.work, self.on_progress = work, on_progress
+        self.made = 0  # batches handed out: the next one's index
+        self.split = max(1, split)  # batches to cut the last new papers into
+        self.chunks: list[Path] = []
+        self.seen: set[str] = set()
+        self.digests: dict[str, bytes] = {}  # new papers
+        self.unchanged = self.new = 0
+        self.why: str | None = None
+
+    def new_batches(self) -> Iterator[Batch]:
+        from kg.engine.state import paper_digest
+
+        known = self.state.papers
+        fresh: list[Paper] = []
+        while self.why is None:
+            chunk = list(islice(self.it, self.size))
+            if not chunk:
+                break
+            self._keep(chunk)
+            before = self.unchanged
+            for p in chunk:
+                if p.id in self.seen:
+                    self.why = f"two records with id {p.id!r}"
+                    break
+                self.seen.add(p.id)
+                digest = paper_digest(p)
+                old = known.get(p.id)
+                if old is None:
+                    fresh.append(p)
+                    self.digests[p.id] = digest
+                elif old[0] == digest:
+                    self.unchanged += 1
+                else:
+                    self.why = f"paper {p.id!r} changed"
+                    break
+            if self.on_progress and self.unchanged > before:
+                self.on_progress(self.unchanged - before)
+            while len(fresh) >= self.size and self.why is None:
+                yield self._batch(fresh[:self.size])
+                del fresh[:self.size]
+        if fresh and self.why is None:  # the last new papers, shared among the workers
+            step = -(-len(fresh) // self.split)
+            for i in range(0, len(fresh), step):
+                yield self._batch(fresh[i:i + step])
+        self.new = len(self.digests)
+
+    def batches_of(self, ids: set[str]) -> Iterator[Batch]:
+        """Batches of the papers read with these ids (papers the state held), after the new ones."""
+        todo: list[Paper] = []
+        for p in self._kept():
+            if p.id in ids:
+                todo.append(p)
+        for i in range(0, len(todo), self.size):
+            yield self._batch(todo[i:i + self.size])
+
+    def _batch(self, papers: list[Paper]) -> Batch:
+        keys = [record_key(p, self.version) for p in papers]
+        self.made += 1
+        return Batch(self.made - 1, papers, keys, self.cache.get(keys))
+
+    def _keep(self, chunk: list[Paper]) -> None:
+        path = self.work / f"papers-{len(self.chunks):06d}.marshal"
+        with open(path, "wb") as f:
+            marshal.dump([astuple_paper(p) for p in chunk], f)
+        self.chunks.append(path)
+
+    def _kept(self) -> Iterator[Paper]:
+        for path in self.chunks:
+            with open(path, "rb") as f:
+                rows = marshal.load(f)
+            yield from (Paper(*r) for r in rows)
+
+    def replay(self) -> Iterator[Paper]:
+        """Every paper of the input, in order: those read so far, then the rest."""
+        yield from self._kept()
+        yield from self.it
+
+
+def astuple_paper(p: Paper) -> tuple:
+    """A paper as a tuple of its fields, in their order (`Paper(*t)` makes it again)."""
+    return (p.id, p.title, p.abstract, p.date, p.url, p.authors, p.source, p.line)
+
+
+def _entity_run(table, work: Path) -> Path:
+    """The entity table's lines as a sorted run."""
+    from kg.graph.rdf import entity_triples
+
+    lines = entity_lines(table)
+    if lines is None:  # an IRI rdflib would not write plainly: its own way
+        lines = nt_lines(entity_triples(table))
+    return write_run(lines, work / "run-entities.nt")
+
+
+def _changed_entity_run(table, keys: set[str], old_iris: set[str], work: Path) -> tuple[Path, list[bytes]]:
+    """The lines of the entities with these `keys` (and of their families, which their lines
+    name) as a sorted run, and the subject prefixes they replace in graph.nt: theirs and the
+    `old_iris` of entities that changed or left. The other entities' lines stay as they are."""
+    from kg.graph.canonical import EntityTable
+
+    sub = EntityTable()
+    for k in keys:
+        ent = sub.entities[k] = table.entities[k]
+        if ent.family:
+            sub.entities[ent.family] = table.entities[ent.family]
+    iris = old_iris | {str(e.iri) for e in sub.entities.values()}
+    return _entity_run(sub, work), [f"<{iri}>".encode("utf-8", "surrogatepass") for iri in iris]
+
+
+def _splice(out: Path, stage: Path, entity_run: Path, runs: list[Path], papers: Iterable[str],
+            old_count: int | None = None, entity_prefixes: list[bytes] | None = None):
+    """graph.nt of the folder with the entity block (or the blocks of `entity_prefixes`) and the
+    blocks of `papers` replaced by the runs' lines, into the stage: (lines, removed, added)."""
+    entities = [ENTITY_PREFIX] if entity_prefixes is None else entity_prefixes
+    prefixes = entities + [p for pid in papers for p in paper_prefixes(_local(pid))]
+    return splice(out / FILES["nt"], _merged([entity_run, *runs]), prefixes, stage / FILES["nt"], old_count)
+
+
 def _engine(name: str, work: Path, n_process: int, scheduler: str | None, vocabulary_path: str | None):
     if name == "dask":
         from kg.engine.dask import DaskEngine
@@ -262,12 +520,19 @@ def _engine(name: str, work: Path, n_process: int, scheduler: str | None, vocabu
     return LocalEngine(work, n_process=n_process, vocabulary_path=vocabulary_path)
 
 
-def _batches(records: Iterable[Paper], size: int, version: str, cache: ExtractionCache | None) -> Iterator[Batch]:
+def _batches(records: Iterable[Paper], size: int, version: str, cache: ExtractionCache | None,
+             digests: dict[str, bytes] | None = None) -> Iterator[Batch]:
+    """Batches of `size` papers with their cached records; each paper's digest into `digests`
+    (for the state the next build reads)."""
+    from kg.engine.state import paper_digest
+
     it = iter(records)
     for i in range(1 << 62):
         papers = list(islice(it, size))
         if not papers:
             return
+        if digests is not None:
+            digests.update((p.id, paper_digest(p)) for p in papers)
         keys = [record_key(p, version) for p in papers]
         yield Batch(i, papers, keys, cache.get(keys) if cache is not None else {})
 
@@ -284,8 +549,9 @@ def _views(extracted: Iterator[Extracted], cache: ExtractionCache | None, summar
         yield from ex.views
 
 
-def _phase2(runner, table, focus, n_picks, previous, salt, picks: list):
-    """Run phase 2; returns (run files, {paper id: fingerprint}, ids of papers given lines)."""
+def _phase2(runner, table, focus, n_picks, previous, salt, picks: list, keys: dict):
+    """Run phase 2; returns (run files, {paper id: fingerprint}, ids of papers given lines); each
+    paper's name keys go to `keys`."""
     runs, fps, changed = [], {}, []
     for out_, run in runner.triples(_slim(table), focus, n_picks, previous, salt):
         if not run.exists():  # engines that hand lines back instead of writing the run
@@ -293,6 +559,7 @@ def _phase2(runner, table, focus, n_picks, previous, salt, picks: list):
         runs.append(run)
         picks.extend((s, pid, out_.index, pos) for s, pid, pos in out_.picks)
         fps.update(out_.fingerprints)
+        keys.update(zip((pid for pid, _ in out_.fingerprints), out_.keys))
         changed.extend(out_.changed)
     return runs, fps, changed
 
@@ -303,7 +570,11 @@ def _slim(table):
     table's memory) stay behind."""
     from kg.engine.phases import MemoTable
 
-    return MemoTable({k: replace(e, papers=frozenset()) for k, e in table.entities.items()}, table.by_key)
+    from kg.graph.canonical import CanonicalEntity
+
+    bare = frozenset()
+    return MemoTable({k: CanonicalEntity(e.key, e.iri, e.label, e.type, e.aliases, bare, e.family)
+                      for k, e in table.entities.items()}, table.by_key)
 
 
 def _merged(runs: list[Path]) -> Iterator[str]:

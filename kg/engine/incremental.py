@@ -89,9 +89,10 @@ class ShapeError(Exception):
 
 
 def splice(old: Path, new_lines: Iterable[str], prefixes: Iterable[bytes],
-           out: Path) -> tuple[int, list[bytes], list[bytes]]:
+           out: Path, old_count: int | None = None) -> tuple[int, list[bytes], list[bytes]]:
     """Write `out` = `old` with every block of lines under `prefixes` replaced by the `new_lines`
-    under it (sorted). Returns (lines in `out`, lines that left, lines that came).
+    under it (sorted). Returns (lines in `out`, lines that left, lines that came). `old_count`,
+    the lines of `old` where the caller knows it, saves reading the whole file to count them.
 
     Raises:
         ShapeError: a new line is under none of `prefixes`.
@@ -105,14 +106,14 @@ def splice(old: Path, new_lines: Iterable[str], prefixes: Iterable[bytes],
         mm = mmap.mmap(f_old.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         try:
             pos = 0
-            lines = _count_lines(mm)
+            lines = _count_lines(mm) if old_count is None else old_count
             for p in prefixes:
                 lo = _lower_bound(mm, p, pos)
                 hi = _lower_bound(mm, p + b"\xff", lo)
                 nxt = new_iter.peek()
                 if nxt is not None and nxt < p:
                     raise ShapeError(nxt.decode("utf-8", "replace"))
-                _copy(mm, pos, lo, f_out)
+                _copy(mm, f_old.fileno(), pos, lo, f_out)
                 # the old block and the new one, both sorted, walked side by side (a block can be
                 # the whole entity table: never held in memory)
                 old_lines = _lines(mm, lo, hi)
@@ -136,7 +137,7 @@ def splice(old: Path, new_lines: Iterable[str], prefixes: Iterable[bytes],
                 pos = hi
             if new_iter.peek() is not None:
                 raise ShapeError(new_iter.peek().decode("utf-8", "replace"))
-            _copy(mm, pos, size, f_out)
+            _copy(mm, f_old.fileno(), pos, size, f_out)
             f_out.flush()
             os.fsync(f_out.fileno())
         finally:
@@ -177,7 +178,22 @@ def _count_lines(mm) -> int:
     return n
 
 
-def _copy(mm, start: int, end: int, f) -> None:
+def _copy(mm, src_fd: int, start: int, end: int, f) -> None:
+    """Append old[start:end] to `f`: in the kernel where it can (`copy_file_range`: the bytes do
+    not pass through this process, and file systems that share extents share them), else
+    through the mmap."""
+    if start >= end:
+        return
+    f.flush()
+    try:
+        while start < end:
+            n = os.copy_file_range(src_fd, f.fileno(), min(end - start, 1 << 30), start)
+            if n <= 0:
+                break
+            start += n
+    except (AttributeError, OSError):  # not Linux, or not between these files
+        pass
+    f.seek(0, os.SEEK_END)  # the kernel moved the file's offset: the writer follows it
     for i in range(start, end, _CHUNK):
         f.write(mm[i:min(end, i + _CHUNK)])
 

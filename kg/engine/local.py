@@ -61,13 +61,15 @@ def _shared(path: Path):
     return obj
 
 
-def _context():
-    # forkserver: workers fork from a clean server process that has imported spaCy and kg once,
-    # so they start fast and never inherit the parent's threads (progress bars, sqlite)
+def _context(vocabulary_path: str | None = None):
+    # forkserver: workers fork from a clean server process that has imported spaCy and kg once
+    # (and built the default pipeline: `preload`), so they start fast and never inherit the
+    # parent's threads (progress bars, sqlite)
     methods = mp.get_all_start_methods()
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["kg.engine.local", "kg.nlp.extract"])
+        preload = ["kg.engine.local", "kg.nlp.extract"]
+        ctx.set_forkserver_preload(preload if vocabulary_path else [*preload, "kg.engine.preload"])
         return ctx
     return mp.get_context("spawn")
 
@@ -83,6 +85,7 @@ class LocalEngine:
         self.vocabulary_path = vocabulary_path
         self.pool = None
         self.spills: list[Path] = []
+        self.spilled: list[int] = []  # papers per spill, as extracted
         self.workers_used = 1
         self._round = 0
         self._starter: Background | None = None
@@ -97,16 +100,17 @@ class LocalEngine:
             return
         second = next(it, None)
         head = (first,) if second is None else (first, second)
-        if second is None or self.n_process == 1:
+        if self.n_process == 1 or (second is None and self._starter is None):
             for b in _chain(head, it):
-                yield extract_task(b, self.vocabulary_path, self._spill(b.index))
+                yield self._counted(extract_task(b, self.vocabulary_path, self._spill(b.index)))
             return
         # the pool starts in a thread (the forkserver imports spaCy, about a second) while this
         # process reads up to STARTUP_READ_AHEAD batches for it; each worker builds its pipeline
         # right away, rather than when its first uncached paper comes, unless the first batch is
         # all cached (a rebuild), where most workers would build a pipeline they never use
-        starter = self._starter = Background(self._start, warm=len(first.cached) < len(first.papers),
-                                             name="kg-pool-start")
+        if self._starter is None:
+            self._starter = Background(self._start, warm=len(first.cached) < len(first.papers), name="kg-pool-start")
+        starter = self._starter
         pending: deque = deque()
         queued: deque = deque()
         window = 2 * self.n_process
@@ -119,22 +123,34 @@ class LocalEngine:
                 q = queued.popleft()
                 pending.append(self.pool.apply_async(extract_task, (q, self.vocabulary_path, self._spill(q.index))))
                 while len(pending) >= window:
-                    yield pending.popleft().get()
+                    yield self._counted(pending.popleft().get())
         starter.result()
         for q in queued:
             pending.append(self.pool.apply_async(extract_task, (q, self.vocabulary_path, self._spill(q.index))))
         while pending:
-            yield pending.popleft().get()
+            yield self._counted(pending.popleft().get())
+
+    def warm_up(self) -> None:
+        """Start the workers and build their pipelines now, in the background: a rebuild that
+        will extract a few new papers once it has read the input (`build._append`) overlaps the
+        start with the reading."""
+        if self.n_process > 1 and self._starter is None:
+            self._starter = Background(self._start, warm=True, name="kg-pool-start")
+
+    def _counted(self, ex: Extracted) -> Extracted:
+        self.spilled[ex.index] = ex.count
+        return ex
 
     def _spill(self, index: int) -> Path:
         p = self.work / f"records-{index:06d}.pkl"
         if index == len(self.spills):
             self.spills.append(p)
+            self.spilled.append(0)
         return p
 
     def _start(self, warm: bool = True) -> None:
         if self.pool is None:
-            self.pool = _context().Pool(self.n_process)
+            self.pool = _context(self.vocabulary_path).Pool(self.n_process)
             self.workers_used = self.n_process
             for _ in range(self.n_process if warm else 0):
                 self.pool.apply_async(_warm, (self.vocabulary_path,))
@@ -145,6 +161,14 @@ class LocalEngine:
                 previous: dict[str, str] | None = None, salt: str = "") -> Iterator[tuple[Triples, Path]]:
         """Phase 2 over every extracted batch, in any order: (summary, run file) per batch."""
         self._round += 1
+        if self.pool is None or sum(self.spilled) * PAPERS_PER_ENTITY_HANDED < len(table.entities):
+            for i, s in enumerate(self.spills):
+                run = self.work / f"run-{self._round}-{i:06d}.nt"
+                out = triples_batch(i, _load(s), table, focus, max_picks, previous, salt)
+                write_run(out.lines, run)
+                out.count, out.lines = len(out.lines), []
+                yield out, run
+            return
         table_path = self.work / f"table-{self._round}.pkl"
         _dump(table, table_path)
         previous_path = None
@@ -153,10 +177,6 @@ class LocalEngine:
             _dump(previous, previous_path)
         args = [(i, s, table_path, self.work / f"run-{self._round}-{i:06d}.nt", focus, max_picks, previous_path, salt)
                 for i, s in enumerate(self.spills)]
-        if self.pool is None:
-            for a in args:
-                yield triples_task(*a), a[3]
-            return
         runs = {a[0]: a[3] for a in args}
         for out in self.pool.imap_unordered(_star_triples, args):
             yield out, runs[out.index]
@@ -185,6 +205,9 @@ class LocalEngine:
             self._starter.join()
 
     def close(self) -> None:
+        # an unused pool (warmed up for a rebuild that found nothing to extract) is closed like a
+        # used one: its workers finish building their pipelines and exit. Pool.terminate() is kept
+        # for errors: it can deadlock on a worker that holds the task queue's lock
         self._started()
         if self.pool is not None:
             self.pool.close()
@@ -199,6 +222,10 @@ class LocalEngine:
             self.pool = None
 
 
+#: Phase 2 runs in this process, although workers are up, where the papers are fewer than the
+#: entities over this: handing the entity table to the workers (its cost grows with the entities)
+#: would cost more than making the papers' lines here (a rebuild's new papers).
+PAPERS_PER_ENTITY_HANDED = 4
 STARTUP_READ_AHEAD = 16  # batches read while the pool starts (a batch of 1,000 papers: a few MB)
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from dataclasses import dataclass, field
 
 from kg.engine import cache as cache_mod
 from kg.engine.ntriples import paper_nt_lines
 from kg.graph.canonical import EntityTable
+from kg.ids import name_key
 from kg.types import Paper, PaperEntity, PaperExtraction
 
 _NLP: dict[str | None, object] = {}
@@ -109,6 +111,7 @@ class Triples:
     count: int = 0  # lines, where `lines` went to a run file instead
     fingerprints: list[tuple[str, str]] = field(default_factory=list)  # (paper id, fingerprint)
     changed: list[str] = field(default_factory=list)  # ids of papers whose lines are in `lines`
+    keys: list[tuple[str, ...]] = field(default_factory=list)  # name keys each fingerprint read, as `fingerprints`
 
 
 def triples_batch(index: int, part: Part, table, focus: frozenset[str] = frozenset(),
@@ -120,7 +123,8 @@ def triples_batch(index: int, part: Part, table, focus: frozenset[str] = frozens
     are already in that build."""
     table = memo_table(table)
     data = [cache_mod.loads(b) for _, b in part]
-    fps = [(p.id, _fingerprint(p, cache_mod.names(d), table, salt)) for (p, _), d in zip(part, data)]
+    names = [cache_mod.names(d) for d in data]
+    fps = [(p.id, _fingerprint(p, ns, table, salt)) for (p, _), ns in zip(part, names)]
     if previous is None:
         todo = part
     else:
@@ -137,7 +141,26 @@ def triples_batch(index: int, part: Part, table, focus: frozenset[str] = frozens
             if keys:
                 picks.append((-len(keys), p.id, pos))
         picks = sorted(picks)[:max_picks]
-    return Triples(index, lines, picks, fingerprints=fps, changed=[p.id for p, _ in todo])
+    return Triples(index, lines, picks, fingerprints=fps, changed=[p.id for p, _ in todo],
+                   keys=[name_keys(ns) for ns in names])
+
+
+_KEYS: dict[str, str] = {}
+
+
+def name_keys(names: list[str]) -> tuple[str, ...]:
+    """The distinct keys of `names`: a paper's fingerprint changes only where one of them comes to
+    resolve otherwise (`kg.engine.state` reads them to find such papers)."""
+    keys = _KEYS
+    if len(keys) > 1_000_000:
+        keys.clear()
+    out = []
+    for n in names:
+        k = keys.get(n)
+        if k is None:
+            k = keys[n] = sys.intern(name_key(n))
+        out.append(k)
+    return tuple(dict.fromkeys(out))
 
 
 def fingerprint(ex: PaperExtraction, table, salt: str = "") -> str:

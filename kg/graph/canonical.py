@@ -95,13 +95,184 @@ def canonicalise_rows(rows: Iterable[tuple[str, str, EntityType, tuple[str, ...]
     input order: all the reduce reads of a record, so a build can feed it without whole records.
     An entity's type is the one with the most weighted votes: a paper whose text says what the name
     is outvotes papers that typed it by its shape alone."""
-    uf = _UnionFind()
-    label_votes: dict[str, Counter] = defaultdict(Counter)
-    type_votes: dict[str, Counter] = defaultdict(Counter)
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    papers: dict[str, set[str]] = defaultdict(set)
-    seen: list[tuple[str, str, object, tuple[str, ...], int]] = []
-    memo: dict[str, str] = {}  # name -> name_key: most names recur across papers
+    return Reduction.of(rows).table()
+
+
+Row = tuple[str, str, EntityType, tuple[str, ...], int]
+
+
+@dataclass
+class Reduction:
+    """The reduce's totals before it picks labels and types: which name keys are joined (each key's
+    root, the smallest key of its group), and per root the label votes, weighted type votes,
+    surface forms and papers. Every total is a sum over rows, whatever their order, so rows of new
+    papers can be added to an earlier build's totals (`add`) instead of reading every paper's rows
+    again; `kg.engine.state` keeps them between builds."""
+
+    root_of: dict[str, str] = field(default_factory=dict)  # name key -> root key of its group
+    members: dict[str, list[str]] = field(default_factory=dict)  # root -> its keys
+    # votes as plain dicts (vote -> count): they are kept between builds, and plain dicts
+    # pickle several times faster than Counters
+    label_votes: dict[str, dict[str, int]] = field(default_factory=dict)
+    type_votes: dict[str, dict[EntityType, int]] = field(default_factory=dict)
+    surfaces: dict[str, set[str]] = field(default_factory=dict)
+    papers: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Iterable[Row]) -> "Reduction":
+        """The totals of `rows`: names joined first, then every row votes for its group's root."""
+        uf = _UnionFind()
+        label_votes: dict[str, Counter] = defaultdict(Counter)
+        type_votes: dict[str, Counter] = defaultdict(Counter)
+        surfaces: dict[str, set[str]] = defaultdict(set)
+        papers: dict[str, set[str]] = defaultdict(set)
+        seen: list[Row] = []
+        key_of = _key_memo()
+        for row in rows:
+            keys = [k for k in map(key_of, row[3]) if k]
+            if not keys:
+                continue
+            for k in keys[1:]:
+                uf.union(keys[0], k)
+            seen.append(row)
+        for pid, label, etype, names, weight in seen:
+            root = uf.find(key_of(label) or key_of(names[0]))
+            label_votes[root][label] += 1
+            type_votes[root][etype] += weight
+            surfaces[root].update(names)
+            papers[root].add(pid)
+        del seen
+        members: dict[str, list[str]] = defaultdict(list)
+        root_of = {}
+        for k in list(uf.parent):
+            r = root_of[k] = uf.find(k)
+            members[r].append(k)
+        return cls(root_of, dict(members), {r: dict(c) for r, c in label_votes.items()},
+                   {r: dict(c) for r, c in type_votes.items()}, dict(surfaces), dict(papers))
+
+    def table(self) -> EntityTable:
+        """The entity table of the totals: one entity per root, labelled and typed by its votes."""
+        key_of = _key_memo()
+        table = EntityTable()
+        for root in sorted(self.label_votes):
+            ent = self._entity(root, key_of)
+            table.entities[ent.key] = ent
+            for s in self.surfaces[root]:
+                table.by_key[key_of(s)] = ent.key
+            for k in self.members.get(root, ()):
+                table.by_key[k] = ent.key
+        _link_families(table)
+        return table
+
+    def _entity(self, root: str, key_of) -> CanonicalEntity:
+        label = min(self.label_votes[root].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
+        etype = min(self.type_votes[root].items(), key=lambda kv: (-kv[1], _TYPE_TIEBREAK[kv[0]]))[0]
+        key = key_of(label)
+        aliases = tuple(sorted({s for s in self.surfaces[root] if s != label}))
+        return CanonicalEntity(key=key, iri=entity_iri(key, label), label=label, type=etype,
+                               aliases=aliases, papers=frozenset(self.papers[root]))
+
+    # ---- adding rows to earlier totals
+
+    def add(self, rows: Iterable[Row]) -> "Added":
+        """Add the rows of new papers, as `of` would have counted them with the others."""
+        key_of = _key_memo()
+        seen: list[Row] = []
+        added = Added(set(), {}, True)
+        for row in rows:
+            all_keys = [key_of(n) for n in row[3]]
+            keys = [k for k in all_keys if k]
+            added.plain = added.plain and len(keys) == len(all_keys)
+            if not keys:
+                continue
+            self._group(keys[0], added)
+            for k in keys[1:]:
+                self._join(keys[0], k, added)
+            seen.append(row)
+        for pid, label, etype, names, weight in seen:
+            root = self._group(key_of(label) or key_of(names[0]), added)
+            votes = self.label_votes.setdefault(root, {})
+            votes[label] = votes.get(label, 0) + 1
+            votes = self.type_votes.setdefault(root, {})
+            votes[etype] = votes.get(etype, 0) + weight
+            self.surfaces.setdefault(root, set()).update(names)
+            self.papers.setdefault(root, set()).add(pid)
+            added.roots.add(root)
+        added.roots = {self.root_of[r] for r in added.roots}  # a root may have joined a smaller one since
+        return added
+
+    def _group(self, key: str, added: "Added") -> str:
+        """The root of `key`, which starts a group of its own when new."""
+        root = self.root_of.get(key)
+        if root is None:
+            root = self.root_of[key] = key
+            self.members[key] = [key]
+            added.was.setdefault(key, None)
+        return root
+
+    def _join(self, a: str, b: str, added: "Added") -> None:
+        """Join the groups of keys `a` and `b` under the smaller root, with their totals."""
+        ra, rb = self._group(a, added), self._group(b, added)
+        if ra == rb:
+            return
+        lo, hi = sorted((ra, rb))
+        moved = self.members.pop(hi)
+        for k in moved:
+            added.was.setdefault(k, hi)
+            self.root_of[k] = lo
+        self.members[lo].extend(moved)
+        for totals in (self.label_votes, self.type_votes):
+            if hi in totals:
+                into = totals.setdefault(lo, {})
+                for vote, n in totals.pop(hi).items():
+                    into[vote] = into.get(vote, 0) + n
+        for totals in (self.surfaces, self.papers):
+            if hi in totals:
+                totals.setdefault(lo, set()).update(totals.pop(hi))
+        added.roots.add(lo)
+
+    def updated_table(self, previous: dict[str, CanonicalEntity], roots: set[str]) -> EntityTable:
+        """`table()` after `add`, given the entity of every root before it (`entities_by_root`):
+        only the `roots` that `add` touched get their entity made again (minting IRIs is most of
+        `table`'s cost). Only for totals that are `plain` before and after."""
+        key_of = _key_memo()
+        table = EntityTable()
+        by_root = {}
+        for root in sorted(self.label_votes):
+            if root in roots:
+                ent = self._entity(root, key_of)
+            else:
+                old = previous[root]
+                ent = CanonicalEntity(old.key, old.iri, old.label, old.type, old.aliases, frozenset(self.papers[root]))
+            table.entities[ent.key] = ent
+            by_root[root] = ent.key
+        table.by_key = {k: by_root[r] for k, r in self.root_of.items()}
+        _link_families(table)
+        return table
+
+    def entities_by_root(self, table: EntityTable) -> dict[str, CanonicalEntity]:
+        """The entity `table()` made of each root."""
+        return {root: table.entities[table.by_key[root]] for root in self.label_votes}
+
+    def plain(self, table: EntityTable) -> bool:
+        """Whether every name of the totals has a key (`table` then maps exactly the keys of the
+        groups, which `updated_table` relies on)."""
+        return "" not in self.root_of and "" not in table.by_key
+
+
+@dataclass
+class Added:
+    """What `Reduction.add` changed: the roots whose totals changed, each key's root before
+    (None: a new key) where it changed, and whether every added name had a key."""
+
+    roots: set[str]
+    was: dict[str, str | None]
+    plain: bool
+
+
+def _key_memo():
+    """`name_key`, remembered per name: most names recur across papers."""
+    memo: dict[str, str] = {}
 
     def key_of(n: str) -> str:
         k = memo.get(n)
@@ -109,43 +280,13 @@ def canonicalise_rows(rows: Iterable[tuple[str, str, EntityType, tuple[str, ...]
             k = memo[n] = name_key(n)
         return k
 
-    for row in rows:
-        keys = [k for k in map(key_of, row[3]) if k]
-        if not keys:
-            continue
-        for k in keys[1:]:
-            uf.union(keys[0], k)
-        seen.append(row)
-    for pid, label, etype, names, weight in seen:
-        root = uf.find(key_of(label) or key_of(names[0]))
-        label_votes[root][label] += 1
-        type_votes[root][etype] += weight
-        surfaces[root].update(names)
-        papers[root].add(pid)
-    del seen
+    return key_of
 
-    members: dict[str, list[str]] = defaultdict(list)
-    for k in list(uf.parent):
-        members[uf.find(k)].append(k)
-    table = EntityTable()
-    for root in sorted(label_votes):
-        label = min(label_votes[root].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
-        etype = min(type_votes[root].items(), key=lambda kv: (-kv[1], _TYPE_TIEBREAK[kv[0]]))[0]
-        key = key_of(label)
-        aliases = tuple(sorted({s for s in surfaces[root] if s != label}))
-        ent = CanonicalEntity(
-            key=key, iri=entity_iri(key, label), label=label, type=etype,
-            aliases=aliases, papers=frozenset(papers[root]),
-        )
-        table.entities[key] = ent
-        for s in surfaces[root]:
-            table.by_key[key_of(s)] = key
-        for k in members[root]:
-            table.by_key[k] = key
+
+def _link_families(table: EntityTable) -> None:
     for ent in table.entities.values():
         if ent.type is EntityType.MODEL:
             fk = family_key(ent.label)
             fam = table.by_key.get(fk) if fk else None
             if fam and fam != ent.key and table.entities[fam].type is EntityType.MODEL:
                 ent.family = fam
-    return table
