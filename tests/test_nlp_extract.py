@@ -453,3 +453,9 @@ def test_a_two_letter_prefix_or_a_long_form_word_starts_no_model_family(extract_
     neither makes "ST2" nor "Language-2" a model."""
     ents = extract_one("Settings ST2 and ST3 use Conv3D layers; Language-2 is a split we hold out.", nlp=nlp_full)
     assert not [e for e in ents.values() if e.type is EntityType.MODEL], ents
+
+
+def test_curly_quotes_before_a_data_noun_name_it_too(extract_one):
+    ents = extract_one("We also report results on the “ripples” dataset and the ”odd“ dataset.")
+    assert ents["ripples"].type is EntityType.DATASET
+    assert "odd" not in ents

@@ -412,13 +412,13 @@ class EntityFinder:
     def _quoted_before(doc: Doc, i: int) -> Span | None:
         """"the 'moons' dataset", 'the "Colossal Clean Crawled Corpus" corpus': words in quotes
         right before a data noun name it, whatever their case."""
-        if i < 3 or doc[i - 1].text not in _QUOTES:
+        if i < 3 or doc[i - 1].text not in _CLOSING_QUOTES:
             return None
         close = doc[i - 1].text
         for k in range(i - 2, max(-1, i - 8), -1):
-            if doc[k].text in _QUOTES:
-                if _QUOTES[doc[k].text] != close and doc[k].text != close or k == i - 2:
-                    return None
+            if doc[k].text in _QUOTES or doc[k].text in _CLOSING_QUOTES:
+                if _QUOTES.get(doc[k].text) != close or k == i - 2:
+                    return None  # another pair's quote, or nothing between the two
                 sp = doc[k + 1:i - 1]
                 if any(t.lower_ in rules.FRAME_DETERMINERS for t in sp):
                     return None  # the "training" dataset: a role in quotes, not a name
@@ -690,7 +690,7 @@ _LIST_AFTER_INTROS = {"including", "like", ":", "namely", "-", "–", "—", "e.
 # emphasis ("the Superficial Alignment Hypothesis", "Human Safety") are common, so a preposition
 # frame or a comparison is not enough
 _QUOTES = {"'": "'", '"': '"', "‘": "’", "“": "”", "``": "''"}
-_CLOSING_QUOTES = {"'", '"', "’", "”", "''"}
+_CLOSING_QUOTES = frozenset(_QUOTES.values())
 _CLASS_PLURALS = {"models", "networks", "methods", "llms", "agents", "systems", "approaches", "algorithms"}
 _STATED_CUES = {"head noun", "trained", "contents", "list", "list neighbour", "long form"}
 _WEAK_CUES = {"default", "name shape", "list", "model family"}
