@@ -7,7 +7,7 @@ sample) become names never seen before. So texts are all distinct (nothing is ca
 accident), the entity table grows with the corpus (about 3 new entities per paper, more than
 real arXiv data: a harsh case for the reduce), and well-known names (GPT-4o, MATH-500, GRPO)
 still join papers together. Papers come out a little denser in names than the sample (6.6
-entities per paper against 4.2), so they give more triples (about 170 per paper against 117).
+entities per paper against 4.2), so they give more triples (about 137 per paper against 92).
 
     python benchmarks/generate.py 10000 -o /tmp/papers-10k.jsonl [--seed 1] [--start 0]
 

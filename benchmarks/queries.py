@@ -1,8 +1,8 @@
 """Named-query latency on a graph of about a million triples: Oxigraph store and rdflib, side by side.
 
-Builds (or reuses, with --work DIR) a graph from synthetic abstracts (benchmarks/generate.py; 6,000
-abstracts give about 1.0 million triples), then times every named query of ontology/queries/ (or of
---queries-dir) on
+Builds (or reuses, with --work DIR) a graph from synthetic abstracts (benchmarks/generate.py; 7,300
+abstracts give about 1.0 million triples with one evidence annotation per edge; 6,000 did with
+two), then times every named query of ontology/queries/ (or of --queries-dir) on
 
 - Oxigraph: the on-disk store of the build (`store/`), as `kg query` and `kg serve` use it. "first"
   is the first run on a freshly opened store handle, the open included (what one `kg query` call
@@ -16,7 +16,7 @@ abstracts give about 1.0 million triples), then times every named query of ontol
 Every query's rows are compared between the engines (values normalised as tests/test_queries.py
 does: decimals by value, " | "-joined lists as sets). Results go to a Markdown file and a JSON file.
 
-    python benchmarks/queries.py                          # build 6,000 abstracts in a temp folder
+    python benchmarks/queries.py                          # build 7,300 abstracts in a temp folder
     python benchmarks/queries.py --work /tmp/qbench       # build there once, reuse it next time
     python benchmarks/queries.py --work /tmp/qbench --queries-dir /tmp/old-queries --label before
 """
@@ -338,7 +338,7 @@ def main(argv=None) -> None:
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--work", type=Path, help="folder for the corpus and the build (kept; reused when present)")
-    ap.add_argument("-n", "--papers", type=int, default=6000, help="synthetic abstracts (6000 ≈ 1.0M triples)")
+    ap.add_argument("-n", "--papers", type=int, default=7300, help="synthetic abstracts (7300 ≈ 1.0M triples)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds one rdflib run may take")

@@ -5,7 +5,7 @@ The property graph, read from the build's RDF with SPARQL:
 * nodes: `Paper`, `Result`, and entities labelled `Entity` plus their class (`Method`, `Model`,
   `Dataset`, `Benchmark`); the node id (`iri:ID`) is the RDF IRI, kept as property `iri`.
 * relationships: paper -> entity `PROPOSES`, `EVALUATES_ON`, `COMPARES_WITH`, `USES`, `MENTIONS`
-  (property `evidence`: the first sentence that supports the edge); entity -> family `VARIANT_OF`;
+  (property `evidence`: the sentence of the edge's evidence annotation); entity -> family `VARIANT_OF`;
   paper -> result `REPORTS_RESULT`; result -> entity `SYSTEM` and `ON_BENCHMARK`.
 * the evidence annotations (oa:Annotation nodes in RDF) become the `evidence` property rather than
   nodes of their own.

@@ -1,4 +1,7 @@
 """The RDF contract, canonical merging across papers, and the NetworkX twin."""
+import inspect
+import re
+
 import pyoxigraph as ox
 import pytest
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
@@ -6,9 +9,10 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from kg.builder import build
 from kg.graph.canonical import canonicalise, family_key
 from kg.graph.model import KnowledgeGraph
+from kg.graph.rdf import _EVIDENCE_CUES, paper_edges
 from kg.ids import entity_iri, name_key, paper_iri
-from kg.namespaces import KG
-from kg.types import TYPE_WEIGHT_CUE, EntityType, Paper, PaperEntity, PaperExtraction, Relation
+from kg.namespaces import KG, OA
+from kg.types import TYPE_WEIGHT_CUE, EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation
 
 TYPES = {KG.Method, KG.Model, KG.Dataset, KG.Benchmark}
 RELS = {KG.proposes, KG.uses, KG.evaluatesOn, KG.comparesWith, KG.mentions}
@@ -107,7 +111,6 @@ def test_networkx_has_the_same_nodes_and_edges_as_rdf(graph):
 
 
 def test_evidence_points_at_the_mention(graph):
-    from kg.namespaces import OA
     g = graph.rdf
     texts = {str(p): PAPERS[i].text for i, p in enumerate([paper_iri("p1"), paper_iri("p2")])}
     evs = list(g.subjects(RDF.type, KG.Evidence))
@@ -120,6 +123,82 @@ def test_evidence_points_at_the_mention(graph):
         quote = next(s for s in sels if (s, RDF.type, OA.TextQuoteSelector) in g)
         start, end = int(g.value(pos, OA.start)), int(g.value(pos, OA.end))
         assert texts[src][start:end] == str(g.value(quote, OA.exact))
+
+
+def test_one_evidence_per_edge_supporting_its_relation(graph):
+    g = graph.rdf
+    edges = [(p, r, e) for r in RELS for p, e in g.subject_objects(r) if (p, RDF.type, KG.Paper) in g]
+    evidence = [(g.value(g.value(ev, OA.hasTarget), OA.hasSource), g.value(ev, KG.supports), g.value(ev, OA.hasBody))
+                for ev in g.subjects(RDF.type, KG.Evidence)]
+    assert edges and sorted(evidence) == sorted(edges)
+
+
+def test_evidence_quotes_the_sentence_that_decided_the_relation(graph):
+    # LoopFix is the title's name, then "We propose LoopFix, ...", then "LoopFix improves ...":
+    # the title and the second sentence both make it proposed, the second says so
+    g = graph.rdf
+    (ev,) = g.subjects(OA.hasBody, _ent(graph, "LoopFix"))
+    assert g.value(ev, KG.supports) == KG.proposes
+    assert str(g.value(ev, KG.sentence)).startswith("We propose LoopFix, a framework")
+    # and every edge quotes a mention whose own cue gave the edge's relation
+    for ex in graph.extractions:
+        for _, rel, m, _ in paper_edges(ex, graph.table):
+            assert m.cue in _EVIDENCE_CUES[rel], (ex.paper.id, rel, m)
+
+
+def test_networkx_shows_the_rdf_evidence_first(graph):
+    # edges.csv, GraphML and Neo4j keep one sentence per edge: the same one in every export
+    g = graph.rdf
+    for ev in g.subjects(RDF.type, KG.Evidence):
+        paper = g.value(g.value(ev, OA.hasTarget), OA.hasSource)
+        rel = str(g.value(ev, KG.supports)).split("#")[1]
+        shown = graph.nx.edges[str(paper), str(g.value(ev, OA.hasBody)), rel]["evidence"]
+        assert shown[0]["sentence"] == str(g.value(ev, KG.sentence))
+    loopfix = graph.nx.edges[str(paper_iri("p1")), str(_ent(graph, "LoopFix")), "proposes"]["evidence"]
+    assert [e["start"] for e in loopfix] == [11, 0, 0]  # "We propose LoopFix", then the title, "LoopFix improves"
+
+
+def test_evidence_cues_are_the_cues_extraction_gives():
+    from kg.nlp.extract import _mention_relation
+
+    given = set(re.findall(r'Relation\.(\w+), "([^"]+)"', inspect.getsource(_mention_relation)))
+    assert len(given) > 5, "the pattern no longer reads _mention_relation's returns"
+    assert given == {(rel.name, cue) for rel, cues in _EVIDENCE_CUES.items() for cue in cues}
+
+
+def _m(start, cue=None):
+    return Mention("x", start, start + 1, start, start + 1, cue)
+
+
+def _edge(*entities):
+    ex = PaperExtraction(Paper("a", "t", "x"), entities)
+    (edge,) = paper_edges(ex, canonicalise([ex]))
+    return edge
+
+
+def test_evidence_prefers_a_stated_cue_then_the_first():
+    ent = PaperEntity("X", EntityType.METHOD, Relation.PROPOSES,
+                      mentions=(_m(40, "we propose"), _m(0, "title name"), _m(9, "background"), _m(20, "we propose")))
+    _, _, ev, mentions = _edge(ent)
+    assert ev.start == 20 and [m.start for m in mentions] == [0, 9, 20, 40]
+    # no mention's cue gives the relation (records written by hand): the first mention
+    ent = PaperEntity("X", EntityType.METHOD, Relation.USES, mentions=(_m(20, "background"), _m(3)))
+    assert _edge(ent)[2].start == 3
+    assert _edge(PaperEntity("X", EntityType.METHOD, Relation.USES))[2] is None
+
+
+def test_merged_entities_take_the_evidence_of_the_kept_relation():
+    def merged(short_mentions, long_mentions):
+        return _edge(PaperEntity("DPO", EntityType.METHOD, Relation.USES, aliases=("Direct Preference Optimization",),
+                                 mentions=short_mentions),
+                     PaperEntity("Direct Preference Optimization", EntityType.METHOD, Relation.PROPOSES,
+                                 mentions=long_mentions))
+
+    _, rel, ev, mentions = merged((_m(5, "used"),), (_m(0, "title name"), _m(30, "we propose")))
+    assert rel is Relation.PROPOSES and ev.start == 30 and len(mentions) == 3
+    # without cues: the first mention of the entity that holds the kept relation
+    _, rel, ev, _ = merged((_m(5),), (_m(30), _m(50)))
+    assert rel is Relation.PROPOSES and ev.start == 30
 
 
 def test_turtle_parses_in_an_independent_parser(graph):

@@ -15,6 +15,9 @@ from kg.ids import paper_iri
 from kg.namespaces import KGR
 from kg.types import PaperExtraction
 
+# sentences an edge shows in the explorer: the evidence and some context of how the paper uses the name
+MAX_SHOWN_EVIDENCE = 3
+
 
 def to_networkx(extractions: Iterable[PaperExtraction], table: EntityTable) -> nx.MultiDiGraph:
     """Build the graph.
@@ -23,7 +26,8 @@ def to_networkx(extractions: Iterable[PaperExtraction], table: EntityTable) -> n
     entities (`kind` = Method/Model/Dataset/Benchmark, `label`, `aliases`, `paper_count`),
     results (`kind="Result"`, `metric`, `value`, `unit`).
     Edges: paper -> entity keyed by relation, with `evidence` = [{sentence, start, end}] (offsets
-    of the mention inside the sentence); entity -> family `variantOf`; paper -> result
+    of the mention inside the sentence): the mention the RDF evidence quotes, then others by
+    position, MAX_SHOWN_EVIDENCE in all; entity -> family `variantOf`; paper -> result
     `reportsResult`; result -> entity `system` / `benchmark`.
     """
     g = nx.MultiDiGraph()
@@ -40,11 +44,13 @@ def to_networkx(extractions: Iterable[PaperExtraction], table: EntityTable) -> n
         g.add_node(pid, kind="Paper", label=p.title, identifier=p.id, url=p.url, date=p.date,
                    abstract=p.abstract)
         text = p.text
-        for ce, rel, mentions in paper_edges(ex, table):
+        for ce, rel, ev, mentions in paper_edges(ex, table):
+            # the RDF evidence first (edges.csv and GraphML keep the first), then other mentions
+            shown = [] if ev is None else [ev] + [m for m in mentions if m is not ev][:MAX_SHOWN_EVIDENCE - 1]
             evidence = [
                 {"sentence": text[m.sentence_start:m.sentence_end],
                  "start": m.start - m.sentence_start, "end": m.end - m.sentence_start}
-                for m in mentions[:3]
+                for m in shown
             ]
             g.add_edge(pid, str(ce.iri), key=rel.value, relation=rel.value, evidence=evidence)
         for i, r in enumerate(ex.results, 1):

@@ -16,10 +16,9 @@ from kg.graph.canonical import EntityTable
 from kg.ids import paper_iri
 from kg.namespaces import KG, KGR, OA, SCHEMA, bind_prefixes
 from kg.text import clean_literal
-from kg.types import EntityType, PaperExtraction, Relation
+from kg.types import EntityType, Mention, PaperExtraction, Relation
 
 Triple = tuple[URIRef, URIRef, object]
-MAX_EVIDENCE_PER_EDGE = 2
 
 
 def _lit(text: str) -> Literal:
@@ -32,10 +31,13 @@ def _local(iri) -> str:
 
 
 def paper_edges(ex: PaperExtraction, table: EntityTable) -> list[tuple]:
-    """One (canonical entity, relation, mentions) per entity the paper names, sorted by entity.
+    """One (canonical entity, relation, evidence mention, mentions) per entity the paper names,
+    sorted by entity; the mentions sorted by position, the evidence one of them (None when there
+    are none: see `evidence_mention`).
 
     Two local entities that resolve to one canonical entity keep the most specific relation and
-    all their mentions."""
+    all their mentions; the evidence is chosen among the mentions of those that hold that
+    relation."""
     edges: dict[str, list] = {}
     for ent in ex.entities:
         ce = table.resolve(ent.label)
@@ -43,12 +45,56 @@ def paper_edges(ex: PaperExtraction, table: EntityTable) -> list[tuple]:
             continue
         e = edges.get(ce.key)
         if e is None:
-            edges[ce.key] = [ce, ent.relation, list(ent.mentions)]
+            edges[ce.key] = [ce, ent.relation, list(ent.mentions), ent.mentions]
             continue
         if ent.relation.priority < e[1].priority:
-            e[1] = ent.relation
+            e[1], e[3] = ent.relation, ent.mentions
+        elif ent.relation is e[1]:
+            e[3] += ent.mentions
         e[2].extend(ent.mentions)
-    return [(ce, rel, sorted(ms, key=lambda m: m.start)) for ce, rel, ms in (edges[k] for k in sorted(edges))]
+    out = []
+    for ce, rel, mentions, deciding in (edges[k] for k in sorted(edges)):
+        mentions.sort(key=_position)
+        ev = evidence_mention(deciding, rel)
+        out.append((ce, rel, ev if ev is not None else next(iter(mentions), None), mentions))
+    return out
+
+
+def _position(m: Mention) -> int:
+    return m.start
+
+
+# Which mention an edge's one evidence annotation quotes. kg.nlp.extract gives every mention the
+# relation its own context says (`Mention.cue` names the cue that said it) and the entity the most
+# specific of them, so the mentions whose cue gives the edge's relation are the ones that decided
+# it. Within a relation, cues read in the sentence around the name come before cues read off
+# where or what the name is (a name in the title, a benchmark or dataset by default): "We propose
+# X, ..." says more than the title "X: Scaling ...", though both make the edge `proposes`.
+# The cue strings are `kg.nlp.extract._mention_relation`'s (tests check that each cue it gives is
+# here); an unknown cue only loses its preference.
+_EVIDENCE_CUES = {
+    Relation.PROPOSES: ("we propose", "title name", "new name in title"),
+    Relation.EVALUATES_ON: ("evaluated on", "benchmark"),
+    Relation.COMPARES_WITH: ("compared with",),
+    Relation.USES: ("used", "model under study", "data"),
+    Relation.MENTIONS: ("background", "no span"),
+}
+_CUE_RANK = {(rel, cue): rank for rel, cues in _EVIDENCE_CUES.items() for rank, cue in enumerate(cues)}
+
+
+def evidence_mention(mentions: Iterable[Mention], relation: Relation) -> Mention | None:
+    """The mention whose sentence best supports `relation`: among the mentions whose cue gives
+    that relation, the one with the highest-ranked cue, the first in the text on a tie; else (no
+    cue gives it: records written by hand, or from another extractor) the first mention; None
+    when there are none."""
+    best, best_key, first = None, None, None
+    for m in mentions:
+        if first is None or m.start < first.start:
+            first = m
+        rank = _CUE_RANK.get((relation, m.cue))
+        if rank is not None and (best_key is None or (rank, m.start) < best_key):
+            best, best_key = m, (rank, m.start)
+    return best if best is not None else first
 
 
 # ---------------------------------------------------------------- the contract, written once
@@ -122,7 +168,7 @@ def entity_triples(table: EntityTable, enc: Encoding = RDF_TERMS) -> Iterator[tu
 
 
 def paper_triples(ex: PaperExtraction, table: EntityTable, enc: Encoding = RDF_TERMS) -> Iterator[tuple]:
-    """Triples of one paper: its metadata, one edge per entity, evidence, results."""
+    """Triples of one paper: its metadata, one edge per entity with one evidence annotation, results."""
     c, node, derived, text, integer = enc.c, enc.node, enc.derived, enc.text, enc.integer
     p = ex.paper
     iri = paper_iri(p.id)
@@ -143,10 +189,10 @@ def paper_triples(ex: PaperExtraction, table: EntityTable, enc: Encoding = RDF_T
     local = _local(iri)
     ev_base = f"{KGR}evidence/{local}"
     n = 0
-    for ce, relation, mentions in paper_edges(ex, table):
+    for ce, relation, m, _ in paper_edges(ex, table):
         rel, o = enc.relation[relation], node(ce.iri)
         yield s, rel, o
-        for m in mentions[:MAX_EVIDENCE_PER_EDGE]:
+        if m is not None:  # one annotation per edge: the mention that decided its relation
             n += 1
             ev = f"{ev_base}/{n}"
             e, tgt, pos, quote = derived(ev), derived(f"{ev}-target"), derived(f"{ev}-pos"), derived(f"{ev}-quote")
