@@ -23,6 +23,7 @@ from kg.ids import name_key
 from kg.nlp import rules
 from kg.nlp.sentences import doc_text, sent_of, sentences
 from kg.nlp.sentences import title_end as sentences_title_end
+from kg.nlp.tokens import TokenView, token_view
 from kg.nlp.vocab import Vocabulary, VocabEntry, default_vocabulary, load_vocabulary
 from kg.types import EntityType
 
@@ -68,7 +69,8 @@ def _sentence_breaks(doc: Doc) -> Doc:
     n = len(doc)
     if not n:
         return doc
-    kinds = _token_kinds(doc)
+    tv = token_view(doc)
+    kinds = _token_kinds(tv)
     starts = [-1] * n
     starts[0] = 1
     start, seen_end, after_break, prev = 0, False, False, 0
@@ -89,6 +91,7 @@ def _sentence_breaks(doc: Doc) -> Doc:
         prev = kind
     starts[start] = 1
     doc.from_array(["SENT_START"], numpy.array(starts, dtype=numpy.int64).astype(numpy.uint64))
+    tv.sent_start = [s == 1 for s in starts]
     return doc
 
 
@@ -96,17 +99,16 @@ _PUNCT, _END, _BREAK, _GOES_ON, _ABBREV = 1, 2, 4, 8, 16
 # words that a full stop abbreviates rather than ends a sentence after
 _ABBREVIATED = frozenset({"al", "etc", "vs", "cf", "resp", "approx", "Fig", "fig", "Figs", "Eq", "eq", "Eqs",
                           "Sec", "Tab", "No", "e.g", "i.e", "Ref", "Refs", "Appx", "Dr", "Prof", "Mr", "Ms"})
-_KIND_OF: dict[int, int] = {}  # orth -> kind bits (a few thousand distinct token texts)
+_KIND_OF: dict[str, int] = {}  # token text -> kind bits
 
 
-def _token_kinds(doc: Doc) -> list[int]:
+def _token_kinds(tv: TokenView) -> list[int]:
     kinds = []
     get = _KIND_OF.get
-    for orth in doc.to_array("ORTH").tolist():
-        k = get(orth)
+    for text, punct in zip(tv.text, tv.punct):
+        k = get(text)
         if k is None:
-            text = doc.vocab.strings[orth]
-            k = _KIND_OF[orth] = ((_PUNCT if doc.vocab[orth].is_punct else 0) | (_END if text in _SENTENCE_END else 0)
+            k = _KIND_OF[text] = ((_PUNCT if punct else 0) | (_END if text in _SENTENCE_END else 0)
                                   | (_BREAK if "\n" in text else 0)
                                   | (_GOES_ON if text in (",", ";") or text[:1].islower() else 0)
                                   | (_ABBREV if text in _ABBREVIATED else 0))
@@ -143,7 +145,7 @@ class EntityFinder:
     def __init__(self, nlp: Language, vocab: Vocabulary, classifier=None):
         self.vocab = vocab
         self._flags: dict[str, tuple[bool, bool, bool, bool]] = {}
-        self._cue_words: dict[int, bool] = {}
+        self._cue_words: dict[str, bool] = {}  # token text -> may start a coined name
         # optional statistical span typer (kg.nlp.classifier): consulted only where the rules'
         # cues are weak (the cues in its `cues`); returns a type, None to keep the rule's type,
         # or False for "not an entity"
@@ -156,9 +158,7 @@ class EntityFinder:
         self.cased_thing: set[str] = set()
         exact, lower = [], []
         self.surfaces = {surface for surface, _ in vocab.surface_forms()}
-        self._frame_heads = numpy.array([nlp.vocab.strings.add(w) for w in
-                                         sorted(rules.DATA_FRAME_HEADS | rules.PLURAL_DATA_HEADS)],
-                                        dtype=numpy.uint64)
+        self._frame_head_words = frozenset(rules.DATA_FRAME_HEADS | rules.PLURAL_DATA_HEADS)
         for surface, entry in vocab.surface_forms():
             for form in _variants(surface):
                 key = f"{len(exact) + len(lower)}"
@@ -248,34 +248,37 @@ class EntityFinder:
         if f is None:
             urlish = "/" in text and "." in text or text.startswith(("http", "www."))
             f = self._flags[text] = (
-                not urlish and rules.is_name_shape(text),
-                not urlish and rules.is_capitalised_compound(text),
+                not urlish and bool(rules.is_name_shape(text)),
+                not urlish and bool(rules.is_capitalised_compound(text)),
                 # a family word in lower case ("depth", "bit") only when listed so
                 text.lower() in self.family_words and not (text.islower() and text not in self.surfaces),
                 urlish,
             )
+            if f == _PLAIN_TOKEN:
+                f = self._flags[text] = _PLAIN_TOKEN  # one object, so `_shape_spans` tests it with `is`
             if len(self._flags) > 200_000:
                 self._flags.clear()
         return f
 
     def _shape_spans(self, doc: Doc):
         title_end = sentences_title_end(doc)
-        strings = doc.vocab.strings
-        texts = [strings[o] for o in doc.to_array("ORTH").tolist()]
+        tv = token_view(doc)
+        texts = tv.text
         n = len(texts)
+        known = self._flags
         i = 0
         while i < n:
             text = texts[i]
-            shaped, compound, is_family, urlish = self._token_flags(text)
-            if urlish or not (shaped or compound or is_family):
+            flags = known.get(text) or self._token_flags(text)
+            if flags is _PLAIN_TOKEN:  # most words: one lookup
                 i += 1
                 continue
-            tok = doc[i]
-            if tok.like_url:
+            shaped, compound, is_family, urlish = flags
+            if urlish or doc[i].like_url:
                 i += 1
                 continue
             if not shaped and compound:
-                shaped = tok.idx >= title_end and not tok.is_sent_start
+                shaped = tv.idx[i] >= title_end and not tv.sent_start[i]
             if shaped and text.isalpha() and text.isupper() and len(text) >= 3:
                 # words set in capitals for emphasis ("The Art of SOCRATIC QUESTIONING") are one
                 # name, not a run of acronyms: a run of capitalised words with a long one in it
@@ -283,8 +286,7 @@ class EntityFinder:
                 while j < n and j - i < 4 and texts[j].isalpha() and texts[j].isupper() and len(texts[j]) >= 3:
                     j += 1
                 if j > i + 1 and max(len(t) for t in texts[i:j]) >= 6:
-                    sp = doc[i:j]
-                    yield sp, "shape", self.vocab.lookup(sp.text)
+                    yield doc[i:j], "shape", self.vocab.lookup(tv.span_text(i, j))
                     i = j
                     continue
             if shaped or is_family:
@@ -305,8 +307,8 @@ class EntityFinder:
                     if self.vocab.lookup(text) is None or text.islower() and text not in self.surfaces:
                         i += 1
                         continue
-                sp = doc[i:j]
-                yield sp, "shape", self.vocab.lookup(sp.text) or self._modified_entry(sp.text)
+                sp_text = tv.span_text(i, j)
+                yield doc[i:j], "shape", self.vocab.lookup(sp_text) or self._modified_entry(sp_text)
                 i = j
                 continue
             i += 1
@@ -325,35 +327,35 @@ class EntityFinder:
                     or len(words) == 1 and words[0].text[:1].isupper()
                 ) and not self.vocab.is_generic(head.text):
                     yield head, "title", self.vocab.lookup(head.text)
-        strings = doc.vocab.strings
-        for i, orth in enumerate(doc.to_array("ORTH").tolist()):
-            cue = self._cue_words.get(orth)
+        tv = token_view(doc)
+        text, lower, n = tv.text, tv.lower, tv.n
+        for i, t in enumerate(text):
+            cue = self._cue_words.get(t)
             if cue is None:
-                t = strings[orth]
-                cue = self._cue_words[orth] = t.lower() in rules.NAMING_WORDS or bool(rules.PROPOSE_VERBS.match(t))
+                if len(self._cue_words) > 200_000:
+                    self._cue_words.clear()
+                cue = self._cue_words[t] = t.lower() in rules.NAMING_WORDS or bool(rules.PROPOSE_VERBS.match(t))
             if not cue:
                 continue
-            tok = doc[i]
-            low = tok.lower_
+            low = lower[i]
             start = None
-            if low in rules.NAMING_WORDS or (rules.PROPOSE_VERBS.match(tok.text) and _has_we_before(tok)):
-                k = tok.i + 1
-                while k < len(doc) and doc[k].lower_ in ("a", "an", "the", "this", "it", "as", "our", "new", "novel", "simple", "\"", "“", "'"):
+            if low in rules.NAMING_WORDS or (rules.PROPOSE_VERBS.match(t) and _has_we_before(doc, i)):
+                k = i + 1
+                while k < n and lower[k] in _COINED_SKIP:
                     k += 1
                 start = k
-            if start is None or start >= len(doc) or doc[start].lower_ in rules.TYPE_NOUNS or doc[start].lower_ in _STOP_WORDS:
+            if start is None or start >= n or lower[start] in rules.TYPE_NOUNS or lower[start] in _STOP_WORDS:
                 continue
             k = start
-            while k < len(doc) and k - start < 5 and (
-                (doc[k].text[:1].isupper() and doc[k].is_alpha or rules.is_name_shape(doc[k].text))
-                or (doc[k].lower_ in ("of", "for", "-") and k > start and k + 1 < len(doc) and doc[k + 1].text[:1].isupper())
+            while k < n and k - start < 5 and (
+                (text[k][:1].isupper() and tv.alpha[k] or rules.is_name_shape(text[k]))
+                or (lower[k] in ("of", "for", "-") and k > start and k + 1 < n and text[k + 1][:1].isupper())
             ):
                 k += 1
             if k > start:
-                sp = doc[start:k]
-                if sp[-1].lower_ in ("of", "for", "-"):
-                    sp = doc[start:k - 1]
-                if len(sp) and not (len(sp) == 1 and sp[0].is_sent_start):
+                end = k - 1 if lower[k - 1] in ("of", "for", "-") else k
+                if end > start and not (end - start == 1 and tv.sent_start[start]):
+                    sp = doc[start:end]
                     yield sp, "coined", self.vocab.lookup(sp.text)
 
     def _frame_spans(self, doc: Doc):
@@ -361,11 +363,12 @@ class EntityFinder:
         Capitalised words (or name-shaped tokens, or a trailing number) right before a singular
         data noun, leading determiners and descriptive words ("Korean", "English") aside."""
         title_end = sentences_title_end(doc)
-        # most abstracts have no data noun: find the few positions with one array test
-        hits = numpy.flatnonzero(numpy.isin(doc.to_array("LOWER"), self._frame_heads))
-        for i in hits.tolist():
-            low = doc[i].lower_
-            if i == 0 or doc[i].idx < title_end:
+        tv = token_view(doc)
+        text, lower = tv.text, tv.lower
+        heads = self._frame_head_words
+        for i in [i for i, low in enumerate(lower) if low in heads]:
+            low = lower[i]
+            if i == 0 or tv.idx[i] < title_end:
                 continue
             if low in rules.PLURAL_DATA_HEADS:
                 yield from self._coordinated_frame(doc, i, title_end)
@@ -374,7 +377,7 @@ class EntityFinder:
             # a capitalised head is part of the name: "Toronto Book Corpus", "Penn Treebank"; a
             # capitalised "Dataset" or "Collection" is part of how the text writes it ("the Wechat
             # Finance Dataset"), though the name is the words before (`_candidate`)
-            capital = doc[i].text[:1].isupper()
+            capital = text[i][:1].isupper()
             if low == "collection" and not capital:
                 continue
             quoted = self._quoted_before(doc, i)
@@ -384,28 +387,28 @@ class EntityFinder:
             end = i + 1 if capital else i
             k = i
             while k > 0 and i - k < 5:
-                t = doc[k - 1]
-                if t.lower_ == "of" and k - 1 > 0 and k < i and doc[k - 2].text[:1].isupper() and not doc[k - 2].is_sent_start:
+                t, tl = text[k - 1], lower[k - 1]
+                if tl == "of" and k - 1 > 0 and k < i and text[k - 2][:1].isupper() and not tv.sent_start[k - 2]:
                     k -= 1  # "the Members of Congress dataset"
                     continue
-                if t.lower_ in rules.FRAME_DETERMINERS or t.lower_ in _STOP_WORDS or t.lower_ in _CONNECTIVES:
+                if tl in rules.FRAME_DETERMINERS or tl in _STOP_WORDS or tl in _CONNECTIVES:
                     break
-                if t.text[:1].isupper() or t.like_num or self._token_flags(t.text)[0]:
+                if t[:1].isupper() or tv.num[k - 1] or self._token_flags(t)[0]:
                     k -= 1
-                    if t.is_sent_start:
+                    if tv.sent_start[k]:
                         break
                     continue
                 break
-            if k >= i or doc[k].like_num:
+            if k >= i or tv.num[k]:
                 continue  # nothing, or a number first ("in 2019 dataset")
-            if k == i - 1 and doc[k].text.isupper() and len(doc[k].text) <= 3:
+            if k == i - 1 and text[k].isupper() and len(text[k]) <= 3:
                 continue  # "MRC dataset", "TC benchmark": a task's acronym
-            sp = doc[k:end]
-            words = [t.text for t in doc[k:i]]
+            words = text[k:i]
             if not rules.frame_name_ok(words) or all(self.vocab.is_generic(w) for w in words if w.isalpha()):
                 continue
-            if k == i - 1 and doc[k].is_sent_start and not self._token_flags(doc[k].text)[0]:
+            if k == i - 1 and tv.sent_start[k] and not self._token_flags(text[k])[0]:
                 continue  # "Training dataset ..." at a sentence start: capitalised by position only
+            sp = doc[k:end]
             yield sp, "frame", self.vocab.lookup(sp.text) or self.vocab.lookup(doc[k:i].text)
 
     @staticmethod
@@ -430,28 +433,29 @@ class EntityFinder:
         Reviews", "Visual N-Grams was trained on YFCC100M"): names, when a context cue says what
         they are (`_candidate` keeps them only then). Runs that open a sentence or lie in the
         title are capitalised by position or style, not by being names."""
-        title = doc.to_array("IS_TITLE").astype(bool)
-        if title.sum() < 2:
+        tv = token_view(doc)
+        title, text, n = tv.title, tv.text, tv.n
+        pairs = [i for i in range(n - 1) if title[i] and title[i + 1]]
+        if not pairs:
             return
         title_end = sentences_title_end(doc)
-        pair = title[:-1] & title[1:]
-        i, n = 0, len(doc)
-        for start in numpy.flatnonzero(pair).tolist():
+        i = 0
+        for start in pairs:
             if start < i:
                 continue
             end = start + 2
             while end < n and title[end] and end - start < 5:
                 end += 1
             i = end
-            sp = doc[start:end]
-            if sp[0].is_sent_start or sp.start_char < title_end or (start > 0 and title[start - 1]):
+            if tv.sent_start[start] or tv.idx[start] < title_end or (start > 0 and title[start - 1]):
                 continue
-            words = [t.text for t in sp]
+            words = text[start:end]
             if not rules.frame_name_ok(words) or any(w.lower() in _STOP_WORDS or w.lower() in _CONNECTIVES
                                                       or w[0].isdigit() for w in words):
                 continue
-            if end < n and doc[end].lower_ in _CLASS_PLURALS:
+            if end < n and tv.lower[end] in _CLASS_PLURALS:
                 continue  # "Image Generative models": a kind of model, not one
+            sp = doc[start:end]
             yield sp, "titlecase", self.vocab.lookup(sp.text)
 
     def _listed_after(self, doc: Doc, i: int):
@@ -574,11 +578,13 @@ class EntityFinder:
 
     def _candidate(self, doc: Doc, sp: Span, src: str, entry: VocabEntry | None, long_of: dict,
                    long_span_of: dict) -> Candidate | None:
-        text = sp.text.strip(" ,.;:\"'“”")
+        tv = token_view(doc)
+        raw = tv.span_text(sp.start, sp.end)
+        text = raw.strip(" ,.;:\"'“”")
         if not text or self.vocab.is_generic(text) and entry is None:
             return None
         if src in ("shape", "coined", "title", "frame", "listed", "titlecase") and entry is None:
-            if len(text) < 2 or text.lower() in _STOP_WORDS or sp[0].like_num:
+            if len(text) < 2 or text.lower() in _STOP_WORDS or tv.num[sp.start]:
                 return None
         long_form = long_of.get(name_key(text))
         if src == "long":
@@ -603,10 +609,10 @@ class EntityFinder:
             if guess is not None:
                 etype, cue = guess, "classifier"
         label = entry.name if entry is not None else text
-        if entry is None and src == "frame" and len(sp) > 1 and sp[-1].lower_ in _WRITTEN_HEADS:
+        if entry is None and src == "frame" and len(sp) > 1 and tv.lower[sp.end - 1] in _WRITTEN_HEADS:
             label = doc[sp.start:sp.end - 1].text  # "Wechat Finance Dataset" names Wechat Finance
-        end = sp.start_char + len(sp.text.rstrip(" ,.;:\"'“”"))
-        if sp.end < len(doc) and doc[sp.end].text == "s" and not sp[-1].whitespace_:
+        end = sp.start_char + len(raw.rstrip(" ,.;:\"'“”"))
+        if sp.end < tv.n and tv.text[sp.end] == "s" and not tv.space[sp.end - 1]:
             # "NPTs", "CoTs": the tokenizer split the plural off; the surface form keeps it
             text, end = text + "s", end + 1
         return Candidate(sp.start_char, end, text, label, etype, src, cue,
@@ -678,6 +684,7 @@ class EntityFinder:
 
 
 _DATA_TYPES = (EntityType.DATASET, EntityType.BENCHMARK)
+_PLAIN_TOKEN = (False, False, False, False)  # `_token_flags` of a word that starts no name
 _EDITION = re.compile(r"^(.*\S)\s+(?:19|20)\d\d$")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _PLAIN_WORD = re.compile(r"[A-Z]?[a-z]+")
@@ -743,42 +750,47 @@ def _variants(surface: str):
         yield surface.replace(" ", "-")
 
 
-def _has_we_before(tok) -> bool:
-    sent_start = sent_of(tok.doc, tok.i).start
-    window = tok.doc[max(sent_start, tok.i - 4):tok.i]
-    return any(t.lower_ in ("we", "paper", "work", "study", "i") for t in window)
+def _has_we_before(doc: Doc, i: int) -> bool:
+    lower = token_view(doc).lower
+    return any(lower[j] in ("we", "paper", "work", "study", "i") for j in range(max(sent_of(doc, i).start, i - 4), i))
+
+
+# words between a naming verb and the name it coins: "called the", "propose a new"
+_COINED_SKIP = frozenset({"a", "an", "the", "this", "it", "as", "our", "new", "novel", "simple", "\"", "“", "'"})
 
 
 def _head_noun_type(sp: Span) -> EntityType | None:
     doc = sp.doc
+    tv = token_view(doc)
+    text, lower, n = tv.text, tv.lower, tv.n
     # "X benchmark", "X dataset", "X framework", and after a defined acronym: "Long Form (LF) dataset"
-    after = sp.end + 1 if sp.end + 1 < len(doc) and (doc[sp.end].text == ")" and sp.start > 0 and doc[sp.start - 1].text == "("
-                                                     or doc[sp.end].text in _CLOSING_QUOTES) else sp.end
-    if after + 1 < len(doc) and doc[after + 1].lower_ in ("set", "sets", "split", "splits"):
+    after = sp.end + 1 if sp.end + 1 < n and (text[sp.end] == ")" and sp.start > 0 and text[sp.start - 1] == "("
+                                              or text[sp.end] in _CLOSING_QUOTES) else sp.end
+    if after + 1 < n and lower[after + 1] in ("set", "sets", "split", "splits"):
         # "the DPR data set", "ORL training set", "the XSum test split"
-        part = doc[after].lower_
+        part = lower[after]
         if part in ("data", "training", "train", "validation", "dev"):
             return EntityType.DATASET
         if part == "test":
             return EntityType.BENCHMARK
-    if after < len(doc):
-        nxt = doc[after].lower_
+    if after < n:
+        nxt = lower[after]
         if nxt in rules.TYPE_NOUNS and nxt not in ("data", "training", "search", "evaluation", "policy", "optimization"):
-            if rules.TYPE_NOUNS[nxt] is not EntityType.MODEL or not _TASK_ACRONYM.match(sp.text):
+            if rules.TYPE_NOUNS[nxt] is not EntityType.MODEL or not _TASK_ACRONYM.match(tv.span_text(sp.start, sp.end)):
                 return rules.TYPE_NOUNS[nxt]
     # "benchmark X", "dataset X", "a new preference dataset, X": the noun the name stands beside
     # comes before a comma after it ("On a Pronoun Disambiguation dataset, PDP-60, our method
     # achieves ...": the words after the second comma are the sentence going on)
     if sp.start > 0:
-        prev = doc[sp.start - 1].lower_
+        prev = lower[sp.start - 1]
         j = sp.start - 1
         if prev == "," and sp.start > 1:
             j = sp.start - 2
-            prev = doc[j].lower_
-        before = doc[j - 1].lower_ if j > 0 else ""
+            prev = lower[j]
+        before = lower[j - 1] if j > 0 else ""
         # ...but not a verb ("we model Density Evolution (DE)") nor a sentence's opening phrase
         # ("For such datasets, MRCTs with ...")
-        if prev in _PRECEDING_HEADS and before not in _SUBJECTS and not (prev != doc[sp.start - 1].lower_ and before in _DEMONSTRATIVES):
+        if prev in _PRECEDING_HEADS and before not in _SUBJECTS and not (prev != lower[sp.start - 1] and before in _DEMONSTRATIVES):
             return rules.TYPE_NOUNS[prev]
         named = _naming_frame_type(sp)
         if named:
@@ -786,29 +798,29 @@ def _head_noun_type(sp: Span) -> EntityType | None:
     # "X, a (new) benchmark for ...", "X (a dataset of ...)", and the same after a definition in
     # brackets: "X (Long Form of X), a focused benchmark of ..."
     k = sp.end
-    if k < len(doc) and doc[k].text == "(":
-        close = next((j for j in range(k + 1, min(len(doc), k + 30)) if doc[j].text in (")", "(")), None)
-        if close is not None and doc[close].text == ")" and close + 1 < len(doc) and doc[close + 1].text == ",":
+    if k < n and text[k] == "(":
+        close = next((j for j in range(k + 1, min(n, k + 30)) if text[j] in (")", "(")), None)
+        if close is not None and text[close] == ")" and close + 1 < n and text[close + 1] == ",":
             k = close + 1
-    if k < len(doc) and doc[k].text in (",", "(", ":", "—", "–"):
+    if k < n and text[k] in (",", "(", ":", "—", "–"):
         k += 1
-        if k < len(doc) and doc[k].lower_ in ("a", "an", "the", "our"):
-            for t in doc[k + 1:min(len(doc), k + 7)]:
-                if t.lower_ in rules.TYPE_NOUNS:
-                    return rules.TYPE_NOUNS[t.lower_]
-                if t.is_punct:
+        if k < n and lower[k] in ("a", "an", "the", "our"):
+            for j in range(k + 1, min(n, k + 7)):
+                if lower[j] in rules.TYPE_NOUNS:
+                    return rules.TYPE_NOUNS[lower[j]]
+                if tv.punct[j]:
                     break
     # "X is a (news) dataset of ...", "X is a regression benchmark": a copula definition; only
     # the few words after the article, and never across "of"/"for" ("is a variant of the Y model")
     k = sp.end
-    if k < len(doc) and doc[k].text == ")":
+    if k < n and text[k] == ")":
         k += 1  # "Long Form (ACR) is a corpus of ..."
-    if k + 1 < len(doc) and doc[k].lower_ in _COPULA and doc[k + 1].lower_ in ("a", "an", "another"):
-        for t in doc[k + 2:min(len(doc), k + 6)]:
-            low = t.lower_
+    if k + 1 < n and lower[k] in _COPULA and lower[k + 1] in ("a", "an", "another"):
+        for j in range(k + 2, min(n, k + 6)):
+            low = lower[j]
             if low in rules.TYPE_NOUNS and low not in _NOT_HEADS:
                 return rules.TYPE_NOUNS[low]
-            if t.is_punct or low in _COPULA_STOPS:
+            if tv.punct[j] or low in _COPULA_STOPS:
                 break
     return None
 
@@ -817,30 +829,33 @@ def _naming_frame_type(sp: Span) -> EntityType | None:
     """The noun a name is given to: "a new benchmark called X", "a framework, dubbed X", "we refer
     to our RNN architecture as X", "we denote this model as X"."""
     doc = sp.doc
+    tv = token_view(doc)
+    text, lower = tv.text, tv.lower
     k = sp.start - 1
-    if k >= 0 and doc[k].text in ("\"", "“", "'"):
+    if k >= 0 and text[k] in ("\"", "“", "'"):
         k -= 1
     if k < 1:
         return None
-    low = doc[k].lower_
+    low = lower[k]
     if low in _NAMED:
         j = k - 1
-        if j >= 0 and doc[j].text == ",":
+        if j >= 0 and text[j] == ",":
             j -= 1
-        if j >= 0 and doc[j].lower_ in rules.TYPE_NOUNS and doc[j].lower_ not in _NOT_HEADS:
-            return rules.TYPE_NOUNS[doc[j].lower_]
+        if j >= 0 and lower[j] in rules.TYPE_NOUNS and lower[j] not in _NOT_HEADS:
+            return rules.TYPE_NOUNS[lower[j]]
         return None
     if low != "as":
         return None
     # "refer to <the/our ...> NOUN as X": the noun is the last type noun between the verb and "as"
     sent_start = sent_of(doc, sp.start).start
     noun = None
-    for t in reversed(doc[max(sent_start, k - 8):k]):
-        if noun is None and t.lower_ in rules.TYPE_NOUNS and t.lower_ not in _NOT_HEADS:
-            noun = rules.TYPE_NOUNS[t.lower_]
-        elif t.lower_ in _REFER_VERBS:
+    for j in range(k - 1, max(sent_start, k - 8) - 1, -1):
+        low = lower[j]
+        if noun is None and low in rules.TYPE_NOUNS and low not in _NOT_HEADS:
+            noun = rules.TYPE_NOUNS[low]
+        elif low in _REFER_VERBS:
             return noun
-        elif t.is_punct or t.lower_ in ("which", "that", "and", "but"):
+        elif tv.punct[j] or low in ("which", "that", "and", "but"):
             return None
     return None
 
@@ -854,17 +869,18 @@ _REFER_VERBS = {"refer", "refers", "referred", "denote", "denotes", "denoted", "
 def _coordinated_head_type(sp: Span) -> EntityType | None:
     """'the Protein, Yacht and Higgs datasets': a name coordinated with others before a plural
     data noun takes that noun's type."""
-    doc = sp.doc
-    if sp.text.isupper() and len(sp.text) <= 3:
+    tv = token_view(sp.doc)
+    name = tv.span_text(sp.start, sp.end)
+    if name.isupper() and len(name) <= 3:
         return None  # "the NER and QA datasets": tasks' acronyms
     k, seen_sep = sp.end, False
-    while k < len(doc) and k - sp.end < 16:
-        t = doc[k]
-        if t.lower_ in rules.PLURAL_DATA_HEADS:
-            return rules.TYPE_NOUNS[t.lower_] if seen_sep else None
-        if t.text == "," or t.lower_ in ("and", "or"):
+    while k < tv.n and k - sp.end < 16:
+        t, low = tv.text[k], tv.lower[k]
+        if low in rules.PLURAL_DATA_HEADS:
+            return rules.TYPE_NOUNS[low] if seen_sep else None
+        if t == "," or low in ("and", "or"):
             seen_sep = True
-        elif not (t.text[:1].isupper() or t.text[:1].isdigit()) or t.is_sent_start:
+        elif not (t[:1].isupper() or t[:1].isdigit()) or tv.sent_start[k]:
             return None
         k += 1
     return None
@@ -898,48 +914,48 @@ def _context_type(sp: Span) -> tuple[EntityType, str] | None:
     """Cues around an otherwise untyped name: what is trained or fine-tuned is a model ("X is
     pre-trained on", "we fine-tune X"); what contains N images or sentences is data ("X contains
     10k images"); what a system is measured against is a system (`_comparison_type`)."""
-    doc = sp.doc
-    n = len(doc)
+    tv = token_view(sp.doc)
+    text, lower, space, n = tv.text, tv.lower, tv.space, tv.n
     k = sp.end
-    if k < n and doc[k].text == ")":
+    if k < n and text[k] == ")":
         k += 1
     # "X is (first) pre-trained on ...", "X was fine-tuned"
     j = k
-    if j < n and doc[j].lower_ in _COPULA:
+    if j < n and lower[j] in _COPULA:
         j += 1
-        if j < n and doc[j].lower_ in ("first", "then", "further", "also", "initially", "originally"):
+        if j < n and lower[j] in ("first", "then", "further", "also", "initially", "originally"):
             j += 1
-        if j < n and (_TRAINED.match(doc[j].lower_) or j + 1 < n and not doc[j].whitespace_
-                      and _TRAINED.match(doc[j].lower_ + doc[j + 1].lower_)):
+        if j < n and (_TRAINED.match(lower[j]) or j + 1 < n and not space[j]
+                      and _TRAINED.match(lower[j] + lower[j + 1])):
             return EntityType.MODEL, "trained"
     # "RAFT pre-trained on FlyingChairs", "X fine-tuned with LoRA": a participle right after the name
     j = k
-    if j + 1 < n and (_TRAINED.match(doc[j].lower_) and doc[j + 1].lower_ in _TRAINED_ON
-                      or j + 2 < n and not doc[j].whitespace_ and _TRAINED.match(doc[j].lower_ + doc[j + 1].lower_)
-                      and doc[j + 2].lower_ in _TRAINED_ON):
+    if j + 1 < n and (_TRAINED.match(lower[j]) and lower[j + 1] in _TRAINED_ON
+                      or j + 2 < n and not space[j] and _TRAINED.match(lower[j] + lower[j + 1])
+                      and lower[j + 2] in _TRAINED_ON):
         return EntityType.MODEL, "trained"
     # "X contains (about) 10,000 images", "X consists of 5k annotated sentences"
     j = k
-    if j < n and (doc[j].lower_ in _CONTAINS or doc[j].lower_ in ("consists", "consisting") and j + 1 < n
-                  and doc[j + 1].lower_ == "of"):
-        j += 2 if doc[j].lower_ in ("consists", "consisting") else 1
-        while j < n and doc[j].lower_ in _APPROX:
+    if j < n and (lower[j] in _CONTAINS or lower[j] in ("consists", "consisting") and j + 1 < n
+                  and lower[j + 1] == "of"):
+        j += 2 if lower[j] in ("consists", "consisting") else 1
+        while j < n and lower[j] in _APPROX:
             j += 1
-        if j < n and doc[j].like_num:
-            for t in doc[j + 1:min(n, j + 4)]:
-                if _DATA_UNITS.match(t.lower_):
+        if j < n and tv.num[j]:
+            for m in range(j + 1, min(n, j + 4)):
+                if _DATA_UNITS.match(lower[m]):
                     return EntityType.DATASET, "contents"
-                if t.is_punct:
+                if tv.punct[m]:
                     break
     # "we fine-tune (the) X", "the pre-trained X"
     j = sp.start - 1
-    if j >= 0 and doc[j].lower_ in ("the", "a", "an", "our", "their"):
+    if j >= 0 and lower[j] in ("the", "a", "an", "our", "their"):
         j -= 1
-    word = doc[j].lower_ if j >= 0 else ""
-    if j > 0 and word.startswith("-") and not doc[j - 1].whitespace_:
-        word = doc[j - 1].lower_ + word  # "pre-trained": the tokenizer splits off "-trained"
+    word = lower[j] if j >= 0 else ""
+    if j > 0 and word.startswith("-") and not space[j - 1]:
+        word = lower[j - 1] + word  # "pre-trained": the tokenizer splits off "-trained"
     if j >= 0 and _FINE_TUNE.match(word) and not (
-            sp.end < n and (doc[sp.end].text[:1].isupper() or doc[sp.end].text == "-")):
+            sp.end < n and (text[sp.end][:1].isupper() or text[sp.end] == "-")):
         return EntityType.MODEL, "trained"  # (not "fine-tuning the NM BERT": a modifier of a name)
     cmp_type = _comparison_type(sp)
     if cmp_type:
@@ -950,18 +966,18 @@ def _context_type(sp: Span) -> tuple[EntityType, str] | None:
 def _comparison_type(sp: Span) -> EntityType | None:
     """'outperforms X', 'better than X', 'compared with X': an otherwise untyped name that a system
     is measured against is itself a system, and an unknown acronym there is most often a model."""
-    doc = sp.doc
+    lower = token_view(sp.doc).lower
     k = sp.start - 1
-    if k >= 0 and doc[k].lower_ in ("the", "a", "an"):
+    if k >= 0 and lower[k] in ("the", "a", "an"):
         k -= 1
     if k < 0:
         return None
-    low = doc[k].lower_
+    low = lower[k]
     if _COMPARED.match(low):
         return EntityType.MODEL
-    if low in ("with", "to") and k > 0 and doc[k - 1].lower_ in ("compared", "comparing", "comparison", "compare"):
+    if low in ("with", "to") and k > 0 and lower[k - 1] in ("compared", "comparing", "comparison", "compare"):
         return EntityType.MODEL
-    if low == "of" and k > 1 and doc[k - 1].lower_ == "that" and doc[k - 2].lower_ == "than":
+    if low == "of" and k > 1 and lower[k - 1] == "that" and lower[k - 2] == "than":
         return EntityType.MODEL
     return None
 
@@ -972,20 +988,23 @@ _COMPARED = re.compile(r"^(?:than|outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|
 def _list_context_type(sp: Span) -> EntityType | None:
     """Members of a list introduced by "benchmarks (such as|including|:)" or "models like"."""
     doc = sp.doc
+    tv = token_view(doc)
+    text, lower = tv.text, tv.lower
     sent = sent_of(doc, sp.start)
     introduced = False
-    for t in reversed(doc[max(sent.start, sp.start - 12):sp.start]):
-        if t.lower_ in ("benchmarks", "datasets", "models", "llms", "baselines", "tasks", "methods"):
-            if not introduced and t.i > 0 and doc[t.i - 1].lower_ in _DEMONSTRATIVES:
+    for j in range(sp.start - 1, max(sent.start, sp.start - 12) - 1, -1):
+        low = lower[j]
+        if low in ("benchmarks", "datasets", "models", "llms", "baselines", "tasks", "methods"):
+            if not introduced and j > 0 and lower[j - 1] in _DEMONSTRATIVES:
                 return None  # "For such datasets, X ...": the noun points back, it lists nothing
             typ = {"benchmarks": EntityType.BENCHMARK, "datasets": EntityType.DATASET, "models": EntityType.MODEL,
-                   "llms": EntityType.MODEL, "methods": EntityType.METHOD}.get(t.lower_)
+                   "llms": EntityType.MODEL, "methods": EntityType.METHOD}.get(low)
             return typ
-        if t.text in (".", ";"):
+        if text[j] in (".", ";"):
             break
-        if t.lower_ in _LIST_INTRO:
+        if low in _LIST_INTRO:
             introduced = True
-        elif not introduced and t.lower_ in _LIST_BREAK:
+        elif not introduced and low in _LIST_BREAK:
             # "models trained on the CC corpus", "the performance of models on ROUGE-L": the name
             # is what the models are trained or measured on, not one of them
             return None
@@ -999,28 +1018,28 @@ _LIST_BREAK = {"on", "in", "of", "for", "to", "from", "with", "by", "via", "at",
 
 def _listing_noun_type(sp: Span) -> EntityType | None:
     """The plural data noun that lists a member found by `EntityFinder._listed_after`."""
-    doc = sp.doc
-    for t in reversed(doc[sent_of(doc, sp.start).start:sp.start]):
-        if t.lower_ in rules.PLURAL_DATA_HEADS:
-            return rules.TYPE_NOUNS[t.lower_]
+    lower = token_view(sp.doc).lower
+    for j in range(sp.start - 1, sent_of(sp.doc, sp.start).start - 1, -1):
+        if lower[j] in rules.PLURAL_DATA_HEADS:
+            return rules.TYPE_NOUNS[lower[j]]
     return None
 
 
 def _data_role(sp: Span) -> EntityType | None:
     """Evaluated on -> Benchmark; trained on -> Dataset (GUIDELINES typing rule for MATH, GSM8K)."""
-    doc = sp.doc
-    window = doc[max(sent_of(doc, sp.start).start, sp.start - 8):sp.start]
+    tv = token_view(sp.doc)
     # the frame reaches the name through a preposition ("trained on", "results on the X"): "we
     # fine-tune X" trains X, and "a pretrained model memorizes X" says nothing of what X is
     through = False
-    for t in reversed(window):
-        if t.lower_ in _ROLE_PREPOSITIONS:
+    for j in range(sp.start - 1, max(sent_of(sp.doc, sp.start).start, sp.start - 8) - 1, -1):
+        if tv.lower[j] in _ROLE_PREPOSITIONS:
             through = True
         elif not through:
             continue
-        if rules.TRAIN_FRAMES.match(t.text):
+        t = tv.text[j]
+        if rules.TRAIN_FRAMES.match(t):
             return EntityType.DATASET
-        if rules.EVAL_FRAMES.match(t.text):
+        if rules.EVAL_FRAMES.match(t):
             return EntityType.BENCHMARK
     return None
 
