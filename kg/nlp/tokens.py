@@ -23,12 +23,11 @@ class TokenView:
     __slots__ = ("n", "text", "lower", "alpha", "punct", "num", "sent_start", "space", "idx", "title", "source")
 
     def __init__(self, doc: Doc):
-        strings = doc.vocab.strings
         cols = doc.to_array(_ATTRS).T.tolist() if len(doc) else [[] for _ in _ATTRS]
         orth, lower, alpha, punct, num, sent, space, idx, title = cols
         self.n = len(doc)
-        self.text: list[str] = [strings[o] for o in orth]
-        self.lower: list[str] = [strings[o] for o in lower]
+        self.text: list[str] = _strings(orth, doc.vocab.strings)
+        self.lower: list[str] = _strings(lower, doc.vocab.strings)
         self.alpha: list[int] = alpha
         self.punct: list[int] = punct
         self.num: list[int] = num
@@ -42,6 +41,26 @@ class TokenView:
         """`doc[start:end].text` (the tokenizer is lossless: a slice of the input text) without
         making the Span."""
         return self.source[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])] if end > start else ""
+
+
+# string id -> string: an id is the hash of its string, the same in every vocabulary, so one table
+# serves every doc, and a dict lookup costs a third of the StringStore's. Most words recur from
+# paper to paper; emptied when full, so a long build cannot grow it without end.
+_STRINGS: dict[int, str] = {}
+_STRINGS_MAX = 300_000
+
+
+def _strings(ids: list[int], store) -> list[str]:
+    if len(_STRINGS) > _STRINGS_MAX:
+        _STRINGS.clear()
+    get = _STRINGS.get
+    out = []
+    for i in ids:
+        s = get(i)
+        if s is None:
+            s = _STRINGS[i] = store[i]
+        out.append(s)
+    return out
 
 
 def token_view(doc: Doc) -> TokenView:
