@@ -123,10 +123,12 @@ def _build_child(argv) -> None:
     ap.add_argument("--no-cache", action="store_true")
     a = ap.parse_args(argv)
     from kg.engine import build_folder
-    from kg.ingest import read_papers
+    from kg.engine.state import InputFiles
+    from kg.types import ReadReport
 
-    s = build_folder(read_papers(a.inputs), a.o, formats=FORMATS, n_process=a.n_process, batch_size=a.batch_size,
-                     cache=not a.no_cache)
+    report = ReadReport()  # as `kg build` reads its input: a rebuild skips the files its state says are unchanged
+    s = build_folder(InputFiles(a.inputs, report=report), a.o, formats=FORMATS, n_process=a.n_process,
+                     batch_size=a.batch_size, cache=not a.no_cache, report=report)
     print(json.dumps({"papers": s.papers, "triples": s.triples, "entities": s.entity_count, "workers": s.workers,
                       "cache_hits": s.cache_hits, "cache_misses": s.cache_misses, "from_state": s.from_state,
                       "seconds": {k: round(v, 2) for k, v in s.seconds.items()}}))

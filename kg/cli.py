@@ -71,9 +71,9 @@ def build(inputs, out_dir, in_format, formats, sample, strict, quiet, engine, sc
 
     Example: kg build papers.jsonl -o output
     """
-    from itertools import chain
-
+    _start_workers_early(out_dir, engine, n_process, no_cache)
     from kg.engine import build_folder
+    from kg.engine.state import InputFiles
     from kg.export import FILES, parse_formats
     from kg.ingest import read_papers, sample_path
     from kg.types import ReadReport
@@ -85,10 +85,11 @@ def build(inputs, out_dir, in_format, formats, sample, strict, quiet, engine, sc
     if not paths:
         raise click.UsageError("give at least one INPUT file, or --sample")
     report = ReadReport()
-    papers = read_papers(paths, format=in_format, report=report, strict=strict)
-    first = next(papers, None)
-    if first is None:
-        _print_rejects(report, quiet)
+    # the papers, read by the build: a rebuild need not read again the files it read last time
+    papers = InputFiles(paths, format=in_format, report=report, strict=strict)
+    probe = ReadReport()  # up to the first paper, to fail early on an input without any
+    if next(read_papers(paths, format=in_format, report=probe, strict=strict), None) is None:
+        _print_rejects(probe, quiet)
         click.echo("Error: no paper could be read from the input", err=True)
         sys.exit(1)
     from rich.console import Console
@@ -97,7 +98,7 @@ def build(inputs, out_dir, in_format, formats, sample, strict, quiet, engine, sc
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=quiet or not console.is_terminal) as bar:
         task = bar.add_task("extracting", total=None)
-        s = build_folder(chain([first], papers), out_dir, formats=fmts, engine=engine, scheduler=scheduler,
+        s = build_folder(papers, out_dir, formats=fmts, engine=engine, scheduler=scheduler,
                          n_process=n_process, batch_size=batch_size, cache=not no_cache, report=report,
                          whole_graph_limit=whole_graph_limit, on_progress=lambda n: bar.advance(task, n))
     if not quiet:
@@ -114,6 +115,35 @@ def build(inputs, out_dir, in_format, formats, sample, strict, quiet, engine, sc
         if s.incremental is not None:
             click.echo(f"remade the triples of {s.incremental} paper(s) and spliced them into the earlier graph")
         _print_rejects(report, quiet)
+
+
+#: `kg.engine.state.STATE_PATH` and `kg.engine.local.FORKSERVER_PRELOAD[True]`, named here so
+#: that `_start_workers_early` runs before kg.engine is imported (a tenth of a second).
+_STATE_PATH = ".cache/build-state.pkl"
+_WORKER_PRELOAD = ["kg.engine.preload"]
+
+
+def _start_workers_early(out_dir: Path, engine: str, n_process: int | None, no_cache: bool) -> None:
+    """Start the server that the build's worker processes fork from, now, where the build is
+    most likely a rebuild that extracts its new papers on them (the folder holds the state of a
+    build). The server imports spaCy and builds the pipeline (`kg.engine.preload`), a second and
+    more, which the rebuild waits for; it starts before this process imports the rest of kg and
+    opens the input, and the build's pool (`kg.engine.local`) finds it running."""
+    import multiprocessing as mp
+    import os
+
+    if engine != "local" or no_cache or not (out_dir / _STATE_PATH).is_file():
+        return
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    if (n_process or cores) < 2 or "forkserver" not in mp.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    mp.get_context("forkserver").set_forkserver_preload(_WORKER_PRELOAD)
+    forkserver.ensure_running()
 
 
 def _print_rejects(report, quiet):

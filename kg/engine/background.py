@@ -23,7 +23,7 @@ class Background(threading.Thread):
         self.start()
 
     def run(self) -> None:
-        fn, args, kwargs = self._call
+        (fn, args, kwargs), self._call = self._call, None  # what the call was given goes with it
         try:
             self._value = fn(*args, **kwargs)
         except BaseException as e:  # handed to the caller by result()

@@ -18,14 +18,19 @@ into the earlier graph.nt and a hard-linked copy of its store (`incremental`). W
 also holds the state its build kept (`state`: the reduce's totals and each paper's digest and
 fingerprint) and the papers are the same plus new ones, only the new papers go through phase 1
 and the reduce, and phase 2 runs only on them and on the papers whose entities moved (`_append`);
-anything else takes the full path. The result is byte-identical to a clean build.
+input files that the state says are unchanged are not even read (`state.InputFiles`, as `kg build`
+reads its input). Anything else takes the full path. The result is byte-identical to a clean build.
 """
 from __future__ import annotations
 
+import csv
+import gc
 import heapq
 import importlib
+import io
 import json
 import marshal
+import os
 import shutil
 import time
 from collections import Counter
@@ -35,17 +40,17 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from kg.engine.cache import ExtractionCache, record_key
-from kg.engine.incremental import (ENTITY_PREFIX, ShapeError, paper_prefixes, read_index, splice, triples_version,
-                                   update_store, write_index)
+from kg.engine.incremental import (ENTITY_PREFIX, ShapeError, add_lines, copy_store, open_store, paper_prefixes,
+                                   read_index, remove_lines, splice, triples_version, write_index)
 from kg.engine.background import Background
 from kg.engine.ntriples import entity_lines, merge_runs, nt_lines, read_run, write_run
 from kg.engine.phases import Batch, Extracted, cpu_count
-from kg.engine.state import STATE_PATH, load_state, save_state
+from kg.engine.state import STATE_PATH, InputFiles, Reread, load_state, save_state
 from kg.engine.version import pipeline_version
 from kg.errors import ConfigError
 from kg.export import (FILES, GRAPH_FORMATS, TABLE_FORMATS, atomic_write, parse_formats, staged_folder, write_format,
                        write_rejects)
-from kg.types import Paper, ReadReport
+from kg.types import EntityType, Paper, ReadReport
 
 ENGINES = ("local", "dask")
 DEFAULT_BATCH_SIZE = 1000
@@ -153,33 +158,43 @@ def build_folder(
     if n_process is not None and n_process < 1:
         raise ConfigError(f"number of processes must be at least 1, not {n_process}")
     report = report if report is not None else ReadReport()
+    inputs = records if isinstance(records, InputFiles) else None  # files the next build may skip
     n_process = n_process or cpu_count()
     out = Path(out_dir)
     summary = BuildSummary(out_dir=out, engine=engine)
     clock = _Clock(summary.seconds)
     version = pipeline_version(vocabulary_path)
 
-    with staged_folder(out) as stage:
+    with staged_folder(out) as stage, _GcPause() as gc_pause:
         work = stage / ".work"
         work.mkdir()
         ex_cache = None
         if cache:
             out.mkdir(parents=True, exist_ok=True)  # the cache lives in the output folder
             ex_cache = ExtractionCache(out, version)
-        salt = triples_version(version)
         appendable = cache and set(fmts) <= _APPENDABLE and "nt" in fmts
         runner = _engine(engine, work, n_process, scheduler, vocabulary_path)
-        if appendable and (out / STATE_PATH).exists() and hasattr(runner, "warm_up"):
-            runner.warm_up()  # most rebuilds extract some new papers: the workers start while the input is read
+        store_copy = None  # of the folder's store (pyoxigraph imported), made while the rebuild waits for the workers
+        if appendable and (out / STATE_PATH).exists():
+            gc_pause.pause()
+            if hasattr(runner, "warm_up"):
+                runner.warm_up()  # most rebuilds extract some new papers: the workers start while the input is read
+            if "store" in fmts and (out / FILES["store"]).is_dir():
+                store_copy = Background(copy_store, out / FILES["store"], stage / FILES["store"], name="kg-store-copy")
+        salt = triples_version(version)
         state = load_state(out, salt) if appendable else None
+        jobs: list[Background] = []  # in the background, done before the folder is swapped in
+        updater = None  # the store's, where graph.nt was spliced
         try:
             graph = None
             if state is not None:
                 try:
-                    graph = _append(state, records, out, stage, work, runner, batch_size, version, salt, ex_cache,
-                                    summary, on_progress, clock)
+                    graph = _append(state, records, out, stage, work, runner, fmts, batch_size, version, salt,
+                                    ex_cache, summary, on_progress, clock)
                 except _Replay as replay:  # the state does not apply: the full path, over the papers read
                     records = replay.records
+                    state = None
+                    gc_pause.resume()
                     runner.close()
                     replay_work = work / "replay"
                     replay_work.mkdir()
@@ -191,6 +206,9 @@ def build_folder(
                 graph = _full(records, out, stage, work, runner, fmts, batch_size, version, salt, ex_cache, cache,
                               summary, on_progress, whole_graph_limit, clock)
             table, picks, large = graph.table, graph.picks, summary.papers > whole_graph_limit
+            if store_copy is not None and graph.delta is None:  # graph.nt was not spliced: the store is made anew
+                _drop_store(store_copy, stage / FILES["store"])
+                store_copy = None
             if "nt" in fmts or "store" in fmts:
                 nt_path = stage / FILES["nt"] if "nt" in fmts else work / "graph.nt"
                 runner.rest()  # phase 2 is over: the workers' memory goes back before the store loads
@@ -201,6 +219,24 @@ def build_folder(
                         # releases the GIL, so both cores work (the store is a set: same triples)
                         loader = Background(_load_store, graph.runs, stage / FILES["store"], name="kg-store-load")
                     summary.triples = merge_runs(graph.runs, nt_path, keep_inputs=loader is not None)
+                if graph.delta is not None:  # spliced: the store is updated, and graph.nt's pages reach the
+                    # disk (both mostly outside the GIL), while the rest is made
+                    if "store" in fmts and (store_copy is not None or (out / FILES["store"]).is_dir()):
+                        removed, added = graph.delta
+                        if store_copy is not None:
+                            store_copy.result()
+                        else:
+                            copy_store(out / FILES["store"], stage / FILES["store"])
+                        store_copy = None
+                        # opened and the lines removed here, before graph.nt is flushed (the store's
+                        # own syncs would wait for that), and in this thread (hundreds of short calls,
+                        # each giving the GIL back: a busy thread beside would hold each for 5 ms)
+                        store = open_store(stage / FILES["store"])
+                        remove_lines(store, removed)
+                        updater = Background(add_lines, store, added, stage / FILES["store"], name="kg-store-update")
+                        del store
+                        jobs.append(updater)
+                    jobs.append(Background(_fsync, stage / FILES["nt"], name="kg-fsync"))
                 if "nt" in fmts:
                     summary.written["nt"] = nt_path
                     if graph.fps is not None:
@@ -208,14 +244,12 @@ def build_folder(
                         if cache and graph.reduction is not None:  # while the store is made (it mostly
                             # releases the GIL): the state pickles in this process
                             saver = Background(save_state, out, salt, graph.reduction, table, graph.papers(), nt_path,
-                                               summary.triples, name="kg-state-save")
+                                               summary.triples, inputs.kept() if inputs is not None else None,
+                                               name="kg-state-save")
                 clock.lap("merge")
-                if "store" in fmts:
+                if "store" in fmts and updater is None:
                     if loader is not None:
                         summary.written["store"] = loader.result()
-                    elif graph.delta is not None and (out / FILES["store"]).is_dir():
-                        summary.written["store"] = update_store(out / FILES["store"], stage / FILES["store"],
-                                                                *graph.delta)
                     else:
                         summary.written["store"] = _load_store([nt_path], stage / FILES["store"])
                     clock.lap("store")
@@ -225,8 +259,15 @@ def build_folder(
             # ---- the outputs that need whole records
             _whole_graph_outputs(runner, table, report, fmts, stage, summary, large, picks, whole_graph_limit)
             clock.lap("other outputs")
+            for job in jobs:
+                job.result()
+            if updater is not None:
+                summary.written["store"] = updater.result()
+                clock.lap("store")
         except BaseException:
             runner.terminate()
+            for job in jobs if store_copy is None else [*jobs, store_copy]:
+                job.join()
             raise
         finally:
             runner.close()
@@ -326,7 +367,7 @@ class _Replay(Exception):
         self.records = records
 
 
-def _append(state, records, out, stage, work, runner, batch_size, version, salt, ex_cache, summary,
+def _append(state, records, out, stage, work, runner, fmts, batch_size, version, salt, ex_cache, summary,
             on_progress, clock) -> _Graph:
     """The build of a folder whose kept state (`kg.engine.state`) covers every paper that is
     still there unchanged: only the new papers are extracted and reduced, only the entities they
@@ -334,17 +375,24 @@ def _append(state, records, out, stage, work, runner, batch_size, version, salt,
     key or IRI moved; graph.nt is spliced. Raises _Replay where the state does not apply."""
     from kg.engine.state import affected_papers, changed_entities, moved_keys
 
-    # the table writers' imports (pandas, networkx: most of a second) run while this thread
-    # waits for the workers
-    Background(importlib.import_module, "kg.graph.model", name="kg-import")
+    if any(f in fmts for f in TABLE_FORMATS if f != "csv"):
+        # the table writers' imports (pandas, networkx: most of a second) run while this thread
+        # waits for the workers (entities.csv is written without them)
+        Background(importlib.import_module, "kg.graph.model", name="kg-import")
     workers = getattr(runner, "n_process", runner.workers_used)  # the local pool may still be starting
-    scan = _Scan(records, state, batch_size, version, ex_cache, work, on_progress, workers)
+    # input files the state says are unchanged are not read again: their papers are the state's
+    rest = records.skip(state.inputs, state.papers) if isinstance(records, InputFiles) else None
+    scan = _Scan(records if rest is None else rest, state, batch_size, version, ex_cache, work, on_progress, workers,
+                 skipped=records if rest is not None else None)
     rows: list[tuple] = []
-    for ex in runner.extract(scan.new_batches()):
-        ex_cache.put(ex.fresh)
-        rows.extend(ex.views)
-        if on_progress:
-            on_progress(ex.count)
+    try:
+        for ex in runner.extract(scan.new_batches()):
+            ex_cache.put(ex.fresh)
+            rows.extend(ex.views)
+            if on_progress:
+                on_progress(ex.count)
+    except Reread as e:
+        raise _Replay(str(e), scan.replay()) from None
     if scan.why is None and scan.unchanged < len(state.papers):
         scan.why = "papers were removed"
     if scan.why is not None:
@@ -387,10 +435,14 @@ class _Scan:
     """One pass over the input against the kept state: papers it holds unchanged are only
     counted, new ones are batched for extraction, and every paper read is written to the work
     folder (as plain tuples) so the full path can run over them if the state turns out not to
-    apply (a paper changed, an id twice: `why` says)."""
+    apply (a paper changed, an id twice: `why` says).
+
+    With `skipped` (the input files, the first of which `InputFiles.skip` found unchanged),
+    `records` are the papers of the files after those, and the state's papers are all there,
+    unchanged, without being read; the full path then reads every file again."""
 
     def __init__(self, records, state, size: int, version: str, cache, work: Path, on_progress=None,
-                 split: int = 1):
+                 split: int = 1, skipped: InputFiles | None = None):
         self.it = iter(records)
         self.state, self.size, self.version, self.cache = state, size, version, cache
         self.work, self.on_progress = work, on_progress
@@ -401,12 +453,17 @@ class _Scan:
         self.digests: dict[str, bytes] = {}  # new papers
         self.unchanged = self.new = 0
         self.why: str | None = None
+        self.skipped = skipped
 
     def new_batches(self) -> Iterator[Batch]:
         from kg.engine.state import paper_digest
 
         known = self.state.papers
         fresh: list[Paper] = []
+        if self.skipped is not None:
+            self.unchanged = len(known)
+            if self.on_progress and known:
+                self.on_progress(len(known))
         while self.why is None:
             chunk = list(islice(self.it, self.size))
             if not chunk:
@@ -442,7 +499,7 @@ class _Scan:
     def batches_of(self, ids: set[str]) -> Iterator[Batch]:
         """Batches of the papers read with these ids (papers the state held), after the new ones."""
         todo: list[Paper] = []
-        for p in self._kept():
+        for p in self._kept() if self.skipped is None else self.skipped.skipped_papers():
             if p.id in ids:
                 todo.append(p)
         for i in range(0, len(todo), self.size):
@@ -466,7 +523,14 @@ class _Scan:
             yield from (Paper(*r) for r in rows)
 
     def replay(self) -> Iterator[Paper]:
-        """Every paper of the input, in order: those read so far, then the rest."""
+        """Every paper of the input, in order: those read so far, then the rest (or, where files
+        were skipped, every file read again)."""
+        self.state = None  # the full path does not need it
+        if self.skipped is not None:
+            return self.skipped.reread()
+        return self._replay()
+
+    def _replay(self) -> Iterator[Paper]:
         yield from self._kept()
         yield from self.it
 
@@ -507,7 +571,8 @@ def _splice(out: Path, stage: Path, entity_run: Path, runs: list[Path], papers: 
     blocks of `papers` replaced by the runs' lines, into the stage: (lines, removed, added)."""
     entities = [ENTITY_PREFIX] if entity_prefixes is None else entity_prefixes
     prefixes = entities + [p for pid in papers for p in paper_prefixes(_local(pid))]
-    return splice(out / FILES["nt"], _merged([entity_run, *runs]), prefixes, stage / FILES["nt"], old_count)
+    return splice(out / FILES["nt"], _merged([entity_run, *runs]), prefixes, stage / FILES["nt"], old_count,
+                  sync=False)  # `build_folder` fsyncs it in the background
 
 
 def _engine(name: str, work: Path, n_process: int, scheduler: str | None, vocabulary_path: str | None):
@@ -553,7 +618,9 @@ def _phase2(runner, table, focus, n_picks, previous, salt, picks: list, keys: di
     """Run phase 2; returns (run files, {paper id: fingerprint}, ids of papers given lines); each
     paper's name keys go to `keys`."""
     runs, fps, changed = [], {}, []
-    for out_, run in runner.triples(_slim(table), focus, n_picks, previous, salt):
+    here = getattr(runner, "triples_here", None)  # made in this process: nothing to slim for the trip
+    for out_, run in runner.triples(table if here is not None and here(table) else _slim(table), focus, n_picks,
+                                    previous, salt):
         if not run.exists():  # engines that hand lines back instead of writing the run
             write_run(out_.lines, run)
         runs.append(run)
@@ -614,7 +681,9 @@ def _load_store(nt_paths: list[Path], path: Path) -> Path:
     for nt_path in nt_paths:
         with open(nt_path, "rb") as f:
             while chunk := f.readlines(STORE_CHUNK_BYTES):
-                store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES)
+                # lenient: the lines are this build's own (`kg.engine.ntriples`), valid N-Triples;
+                # the parser's checks of IRIs and language tags are a tenth of the load's CPU
+                store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES, lenient=True)
                 del chunk
     store.flush()
     del store
@@ -623,16 +692,21 @@ def _load_store(nt_paths: list[Path], path: Path) -> Path:
 
 def _whole_graph_outputs(runner, table, report, fmts, stage: Path, summary: BuildSummary, large: bool,
                          picks: list, limit: int) -> None:
-    from kg.graph.model import KnowledgeGraph
-
     for fmt in TABLE_FORMATS:
-        if fmt in fmts:  # the entity table alone
+        if fmt == "csv" and fmt in fmts:
+            atomic_write(stage / FILES[fmt], entities_csv(table))
+            summary.written[fmt] = stage / FILES[fmt]
+        elif fmt in fmts:  # the entity table alone
+            from kg.graph.model import KnowledgeGraph
+
             g = KnowledgeGraph(extractions=[], table=table, report=report)
             summary.written[fmt] = write_format(g, fmt, stage / FILES[fmt])
     summary.entities = _entity_counts(table)
     wanted = [f for f in fmts if f in _WHOLE_GRAPH_FORMATS]
     if not wanted:
         return
+    from kg.graph.model import KnowledgeGraph
+
     if not large:
         g = KnowledgeGraph(extractions=list(runner.records()), table=table, report=report)
         for fmt in wanted:
@@ -671,11 +745,66 @@ def _subtable(table, keys: set[str]):
     return sub
 
 
-def _entity_counts(table) -> dict[str, int]:
-    from kg.graph.stats import ENTITY_KINDS
+#: `kg.graph.stats.ENTITY_KINDS` (which imports NetworkX): the entity types in their order.
+ENTITY_KINDS = tuple(t.value for t in EntityType)
 
+
+def _entity_counts(table) -> dict[str, int]:
     c = Counter(e.type.value for e in table.entities.values())
     return {k: c.get(k, 0) for k in ENTITY_KINDS}
+
+
+def entities_csv(table) -> str:
+    """entities.csv of an entity table: what `kg.export.write_format(g, "csv")` writes
+    (`KnowledgeGraph.entities.to_csv(index=False, lineterminator="\\n")`, which pandas writes
+    through the csv module with its defaults: comma, double quote, minimal quoting, quotes
+    doubled), without importing pandas and NetworkX, most of a second of a rebuild."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(("iri", "type", "label", "aliases", "papers"))
+    w.writerows((str(e.iri), e.type.value, e.label, "|".join(e.aliases), len(e.papers)) for e in table)
+    return buf.getvalue()
+
+
+def _drop_store(copy: Background, path: Path) -> None:
+    """Remove a store copy (`incremental.copy_store`) that turns out not to be wanted."""
+    copy.join()  # an unwanted copy that failed is no failure of the build
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _GcPause:
+    """Turns the cyclic garbage collector off while a rebuild runs in this process (`pause`),
+    and back on (`resume`, or leaving) where it was on. A rebuild loads the kept state (a few
+    hundred thousand objects, all alive to the end) and reads the new papers; the collections
+    that these allocations set off walk the state again and again: a third of the coordinator's
+    CPU. What a rebuild allocates holds no cycles to speak of, and refcounting frees it as
+    before; the full path, which a rebuild can fall back to, runs with the collector on."""
+
+    paused = False
+
+    def __enter__(self) -> "_GcPause":
+        return self
+
+    def pause(self) -> None:
+        if not self.paused and gc.isenabled():
+            gc.disable()
+            self.paused = True
+
+    def resume(self) -> None:
+        if self.paused:
+            self.paused = False
+            gc.enable()
+
+    def __exit__(self, *exc) -> None:
+        self.resume()
 
 
 class _Clock:

@@ -61,6 +61,11 @@ def _shared(path: Path):
     return obj
 
 
+#: What the fork server imports before it forks workers: with the default vocabulary, `preload`
+#: (which imports the rest itself and builds the pipeline); with another, the modules alone.
+FORKSERVER_PRELOAD = {False: ["kg.engine.local", "kg.nlp.extract"], True: ["kg.engine.preload"]}
+
+
 def _context(vocabulary_path: str | None = None):
     # forkserver: workers fork from a clean server process that has imported spaCy and kg once
     # (and built the default pipeline: `preload`), so they start fast and never inherit the
@@ -68,8 +73,7 @@ def _context(vocabulary_path: str | None = None):
     methods = mp.get_all_start_methods()
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        preload = ["kg.engine.local", "kg.nlp.extract"]
-        ctx.set_forkserver_preload(preload if vocabulary_path else [*preload, "kg.engine.preload"])
+        ctx.set_forkserver_preload(FORKSERVER_PRELOAD[vocabulary_path is None])
         return ctx
     return mp.get_context("spawn")
 
@@ -161,7 +165,7 @@ class LocalEngine:
                 previous: dict[str, str] | None = None, salt: str = "") -> Iterator[tuple[Triples, Path]]:
         """Phase 2 over every extracted batch, in any order: (summary, run file) per batch."""
         self._round += 1
-        if self.pool is None or sum(self.spilled) * PAPERS_PER_ENTITY_HANDED < len(table.entities):
+        if self.triples_here(table):
             for i, s in enumerate(self.spills):
                 run = self.work / f"run-{self._round}-{i:06d}.nt"
                 out = triples_batch(i, _load(s), table, focus, max_picks, previous, salt)
@@ -180,6 +184,10 @@ class LocalEngine:
         runs = {a[0]: a[3] for a in args}
         for out in self.pool.imap_unordered(_star_triples, args):
             yield out, runs[out.index]
+
+    def triples_here(self, table) -> bool:
+        """Whether `triples` makes the lines in this process (the table is not handed to workers)."""
+        return self.pool is None or sum(self.spilled) * PAPERS_PER_ENTITY_HANDED < len(table.entities)
 
     # -- whole records, for the outputs that need them
 
