@@ -26,6 +26,21 @@ def name_key(name: str) -> str:
     >>> name_key("vanilla-GRPO")
     'grpo'
     """
+    # remembered: extraction asks for the keys of the same few names over and over (each
+    # candidate's, its entity's, every paper's "GPT-4o"); emptied when full, so it stays bounded
+    k = _KEYS.get(name)
+    if k is None:
+        if len(_KEYS) >= _KEYS_MAX:
+            _KEYS.clear()
+        k = _KEYS[name] = _name_key(name)
+    return k
+
+
+_KEYS: dict[str, str] = {}
+_KEYS_MAX = 100_000
+
+
+def _name_key(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).strip()
     s = _VANILLA.sub("", s)
     return _NON_KEY.sub("", s.lower())

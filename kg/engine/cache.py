@@ -16,6 +16,7 @@ import hashlib
 import marshal
 import sqlite3
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -29,6 +30,9 @@ _MAX_PARAMS = 500  # keys per SELECT ... IN (...), below every SQLite version's 
 FORMAT = f"tuples/marshal {marshal.version} type-weight"
 _MENTION = tuple(f.name for f in fields(Mention))
 _RESULT = tuple(f.name for f in fields(Result))
+# a record's fields as a tuple, in field order (attrgetter of several names returns a tuple)
+_mention_values = attrgetter(*_MENTION)
+_result_values = attrgetter(*_RESULT)
 _TYPES = {t.value: t for t in EntityType}
 _RELATIONS = {r.value: r for r in Relation}
 
@@ -49,9 +53,9 @@ def encode(ex: PaperExtraction) -> bytes:
     """The cached form of a record: its entities and results (not the paper), as tuples
     ((label, type, relation, aliases, mentions, type weight), ...), (result fields, ...)."""
     ents = tuple((e.label, e.type.value, e.relation.value, tuple(e.aliases),
-                  tuple(tuple(getattr(m, f) for f in _MENTION) for m in e.mentions), e.type_weight)
+                  tuple(map(_mention_values, e.mentions)), e.type_weight)
                  for e in ex.entities)
-    res = tuple(tuple(getattr(r, f) for f in _RESULT) for r in ex.results)
+    res = tuple(map(_result_values, ex.results))
     return marshal.dumps((ents, res), 4)
 
 

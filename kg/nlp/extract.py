@@ -3,15 +3,16 @@ relation the paper has to it (GUIDELINES.md priority), and read reported results
 from __future__ import annotations
 
 import re
-from collections import Counter
+from functools import reduce
+from operator import or_
 from typing import Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.ids import name_key
 from kg.nlp import rules
-from kg.nlp.sentences import doc_text, sent_of, title_end
+from kg.nlp.sentences import WordTable, doc_text, sentences, title_end, token_span, tokens
 from kg.nlp.components import Candidate
 from kg.nlp.pipeline import default_nlp
 from kg.nlp.results import reported_results
@@ -39,12 +40,112 @@ def extract(papers: Iterable[Paper], nlp: Language | None = None, *, batch_size:
 def extract_doc(doc: Doc, paper: Paper) -> PaperExtraction:
     cands: list[Candidate] = doc._.kg_candidates or []
     groups = _group(doc, cands)
+    cx = _Context(doc, cands) if cands else None
     entities = []
     for members in groups:
-        entities.append(_entity(doc, members))
-    entities.sort(key=lambda e: (min(m.start for m in e.mentions), e.label))
+        entities.append(_entity(cx, members))
+    # an entity's mentions are in text order, so its first is its earliest
+    entities.sort(key=lambda e: (e.mentions[0].start, e.label))
     results = reported_results(doc, cands, entities)
     return PaperExtraction(paper=paper, entities=tuple(entities), results=tuple(results))
+
+
+class _Context:
+    """What the relation rules read of one doc, looked up once: its tokens (`sentences.tokens`),
+    its candidates, what each word is (`kinds`, see `_word_kind`) and what each sentence that
+    holds a mention says (`sentence_bits`)."""
+
+    def __init__(self, doc: Doc, cands: list[Candidate]):
+        self.doc = doc
+        self.tok = tokens(doc)
+        self.text = doc_text(doc)
+        self.title_end = title_end(doc)
+        self.cands = cands
+        self.kinds: list[int] = _KINDS(self.tok).tolist()
+        self._sentence_bits: dict[int, int] = {}
+
+    def span(self, c: Candidate) -> tuple[int, int] | None:
+        """The candidate's token bounds (`doc.char_span(..., alignment_mode="expand")`)."""
+        return token_span(self.doc, c.start, c.end)
+
+    def sentence_bits(self, n: int) -> int:
+        """The bits of all the words of sentence n."""
+        v = self._sentence_bits.get(n)
+        if v is None:
+            s = self.tok.sents[n]
+            v = self._sentence_bits[n] = reduce(or_, self.kinds[s.start:s.end], 0)
+        return v
+
+    def first_person(self, n: int) -> bool:
+        """Sentence n says "we", "our", "this", "experiments", ..."""
+        return bool(self.sentence_bits(n) & _FIRST_PERSON)
+
+    def background(self, n: int) -> bool:
+        """Sentence n speaks of prior work ("recent", "existing", "e.g.", ...)."""
+        return bool(self.sentence_bits(n) & _BACKGROUND_WORD)
+
+
+# ---------------------------------------------------------------- word kinds
+
+# What the relation rules ask of a word, one bit each. A word's bits depend on its text alone, so
+# they are worked out once per distinct text (`_KINDS`) and a mention's context is read as ints:
+# a rule walks a list of ints instead of making a Token and matching a regex per word.
+_SEMICOLON = 1 << 0
+_CLAUSE_END = 1 << 1  # ";", "." or a clause word: where a mention's clause starts
+_USE_BREAK_WORD = 1 << 2  # `_USE_BREAK`: the sentence turns to what the new thing uses or beats
+_PROPOSE_VERB = 1 << 3  # rules.PROPOSE_VERBS
+_AUTHOR = 1 << 4  # "we", "paper", "work", "study", "i": who proposes
+_FIRST_PERSON = 1 << 5  # rules.FIRST_PERSON
+_BACKGROUND_WORD = 1 << 6  # _BACKGROUND
+_EVAL_FRAME = 1 << 7  # rules.EVAL_FRAMES
+_COMPARE_CUE = 1 << 8  # rules.COMPARE_CUES
+_USE_CUE = 1 << 9  # rules.USE_CUES
+_OUR = 1 << 10  # "our"
+_PROPOSED = 1 << 11  # "proposed"
+_TYPE_NOUN = 1 << 12  # rules.TYPE_NOUNS: "method", "benchmark", "dataset", ...
+_NAMING_WORD = 1 << 13  # rules.NAMING_WORDS: "called", "named", ...
+_NEW = 1 << 14  # "new", "novel"
+_COMMA = 1 << 15
+_ARTICLE = 1 << 16  # "a", "an"
+_APPOSITION = 1 << 17  # ",", ":" or "(" after a name: "X, a novel framework"
+
+_CLAUSE_WORDS = frozenset({"which", "while", "whereas", "but", "although"})
+_USE_BREAK = {"using", "based", "with", "via", "from", "over", "than", "which", "that", "by", "against",
+              "outperforms", "outperforming", "surpassing", "compared", "unlike", "beyond", "upon"}
+_AUTHOR_WORDS = frozenset({"we", "paper", "work", "study", "i"})
+
+
+def _word_kind(text: str, lower: str) -> int:
+    """The bits of a word, from its text and lower-case text (`Token.text`, `Token.lower_`)."""
+    return ((_SEMICOLON if text == ";" else 0)
+            | (_CLAUSE_END if text in (";", ".") or lower in _CLAUSE_WORDS else 0)
+            | (_USE_BREAK_WORD if lower in _USE_BREAK else 0)
+            | (_PROPOSE_VERB if rules.PROPOSE_VERBS.match(text) else 0)
+            | (_AUTHOR if lower in _AUTHOR_WORDS else 0)
+            | (_FIRST_PERSON if rules.FIRST_PERSON.match(text) else 0)
+            | (_BACKGROUND_WORD if _BACKGROUND.match(text) else 0)
+            | (_EVAL_FRAME if rules.EVAL_FRAMES.match(text) else 0)
+            | (_COMPARE_CUE if rules.COMPARE_CUES.match(text) else 0)
+            | (_USE_CUE if rules.USE_CUES.match(text) else 0)
+            | (_OUR if lower == "our" else 0)
+            | (_PROPOSED if lower == "proposed" else 0)
+            | (_TYPE_NOUN if lower in rules.TYPE_NOUNS else 0)
+            | (_NAMING_WORD if lower in rules.NAMING_WORDS else 0)
+            | (_NEW if lower in ("new", "novel") else 0)
+            | (_COMMA if lower == "," else 0)
+            | (_ARTICLE if lower in ("a", "an") else 0)
+            | (_APPOSITION if text in (",", ":", "(") else 0))
+
+
+_KINDS = WordTable(_word_kind)
+
+
+def _any(kinds: list[int], bit: int) -> bool:
+    """Whether one of the words has `bit`."""
+    for k in kinds:
+        if k & bit:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- grouping
@@ -59,24 +160,22 @@ def _group(doc: Doc, cands: list[Candidate]) -> list[list[Candidate]]:
         return x
 
     # a plural acronym is its singular: "NPTs" defined once, "NPT" used later, are one entity
-    def key(c: Candidate) -> str:
-        return name_key(c.entry.name) if c.entry else name_key(rules.strip_plural(c.label))
-
-    for c in cands:
-        find(key(c))
+    keys = [name_key(c.entry.name) if c.entry else name_key(rules.strip_plural(c.label)) for c in cands]
+    for c, k in zip(cands, keys):
+        find(k)
         if c.long_form:
-            parent[find(name_key(c.long_form))] = find(key(c))
+            parent[find(name_key(c.long_form))] = find(k)
     for ab in doc._.kg_abbreviations or ():
         a, b = find(name_key(rules.strip_plural(ab.short))), find(name_key(ab.long))
         if a != b:
             parent[b] = a
     groups: dict[str, list[Candidate]] = {}
-    for c in cands:
-        groups.setdefault(find(key(c)), []).append(c)
+    for c, k in zip(cands, keys):
+        groups.setdefault(find(k), []).append(c)
     return list(groups.values())
 
 
-def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
+def _entity(cx: _Context, members: list[Candidate]) -> PaperEntity:
     entry = next((c.entry for c in members if c.entry), None)
     shorts = [c.text for c in members if c.source == "abbrev"]
     if entry is not None:
@@ -84,18 +183,24 @@ def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
     elif shorts:
         label = shorts[0]
     else:
-        label = Counter(c.label for c in members).most_common(1)[0][0]
+        label = _most_common(c.label for c in members)
     best = min(members, key=lambda c: _CUE_STRENGTH.get(c.type_cue, 8))
     etype = best.type
     aliases = sorted({c.text for c in members} | {c.long_form for c in members if c.long_form} - {label})
     mentions = []
     relation = Relation.MENTIONS
+    tok, text, sents = cx.tok, cx.text, sentences(cx.doc)
     for c in sorted(members, key=lambda c: c.start):
-        rel, cue = _mention_relation(doc, c, etype)
-        sent = doc.char_span(c.start, c.end, alignment_mode="expand")
-        s = sent_of(doc, sent.start) if sent is not None else None
-        s_start, s_end = (s.start_char, s.end_char) if s is not None else (c.start, c.end)
-        while s_end > c.end and doc_text(doc)[s_end - 1].isspace():
+        span = cx.span(c)
+        rel, cue = _mention_relation(cx, c, span, etype)
+        if span is not None:
+            # (read from the Span for each mention, so that each offset is an object of its own,
+            # as before: see `sentences.Tokens.texts` for why that matters)
+            s = sents[tok.sent[span[0]]]
+            s_start, s_end = s.start_char, s.end_char
+        else:
+            s_start, s_end = c.start, c.end
+        while s_end > c.end and text[s_end - 1].isspace():
             s_end -= 1  # a title "sentence" ends with the blank line before the abstract
         mentions.append(Mention(c.text, c.start, c.end, s_start, s_end, cue))
         if rel.priority < relation.priority:
@@ -103,6 +208,14 @@ def _entity(doc: Doc, members: list[Candidate]) -> PaperEntity:
     return PaperEntity(label=label, type=etype, relation=relation, aliases=tuple(a for a in aliases if a),
                        mentions=tuple(mentions),
                        type_weight=_type_weight(best.type_cue))
+
+
+def _most_common(labels: Iterable[str]) -> str:
+    """`Counter(labels).most_common(1)[0][0]`: the most frequent label, the first seen on a tie."""
+    counts: dict[str, int] = {}
+    for x in labels:
+        counts[x] = counts.get(x, 0) + 1
+    return max(counts, key=counts.__getitem__)
 
 
 def _type_weight(cue: str) -> int:
@@ -117,88 +230,89 @@ def _type_weight(cue: str) -> int:
 # ---------------------------------------------------------------- relations
 
 
-def _mention_relation(doc: Doc, c: Candidate, etype: EntityType) -> tuple[Relation, str]:
-    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+def _mention_relation(cx: _Context, c: Candidate, span: tuple[int, int] | None,
+                      etype: EntityType) -> tuple[Relation, str]:
+    """The relation one mention states, and the cue that says so. `span` is the mention's token
+    bounds (`_Context.span`)."""
     if span is None:
         return Relation.MENTIONS, "no span"
     if c.source == "title":
         return Relation.PROPOSES, "title name"
-    sent = sent_of(doc, span.start)
-    before = list(doc[max(sent.start, span.start - 60):span.start])
+    start = span[0]
+    n = cx.tok.sent[start]
+    sent_start = cx.tok.sents[n].start
+    before = max(sent_start, start - 60)  # the context read before the name: at most 60 words, in its sentence
     novel = c.entry is None
-    if novel and _proposed(doc, span, before, c):
+    if novel and _proposed(cx, span, before, sent_start, c):
         return Relation.PROPOSES, "we propose"
-    if novel and c.start < title_end(doc) and c.source not in ("long",):
+    if novel and c.start < cx.title_end and c.source not in ("long",):
         return Relation.PROPOSES, "new name in title"
-    clause = _clause(before)
+    kinds, clause = cx.kinds, _clause_start(cx.kinds, before, start)
+
+    def cue(bit: int, last: int) -> bool:  # a word with `bit` among the clause's last words
+        return _any(kinds[max(clause, start - last):start], bit)
+
     if etype in (EntityType.BENCHMARK,):
-        if any(_BACKGROUND.match(t.text) for t in clause[-3:]) and not _first_person(sent):
+        if cue(_BACKGROUND_WORD, 3) and not cx.first_person(n):
             return Relation.MENTIONS, "background"
         return Relation.EVALUATES_ON, "benchmark"
     if etype is EntityType.DATASET:
-        if any(rules.EVAL_FRAMES.match(t.text) for t in clause[-6:]):
+        if cue(_EVAL_FRAME, 6):
             return Relation.EVALUATES_ON, "evaluated on"
         return Relation.USES, "data"
-    if any(rules.COMPARE_CUES.match(t.text) for t in clause[-8:]):
+    if cue(_COMPARE_CUE, 8):
         return Relation.COMPARES_WITH, "compared with"
     if etype is EntityType.MODEL:
-        return (Relation.USES, "model under study") if _first_person(sent) or not _background(sent) else (Relation.MENTIONS, "background")
-    if _first_person(sent) or any(rules.USE_CUES.match(t.text) for t in clause[-4:]):
+        return (Relation.USES, "model under study") if cx.first_person(n) or not cx.background(n) else (Relation.MENTIONS, "background")
+    if cx.first_person(n) or cue(_USE_CUE, 4):
         return Relation.USES, "used"
     return Relation.MENTIONS, "background"
 
 
-def _clause(tokens) -> list:
-    out = []
-    for t in reversed(tokens[-40:]):
-        if t.text in (";", ".") or t.lower_ in ("which", "while", "whereas", "but", "although"):
+def _clause_start(kinds: list[int], lo: int, end: int) -> int:
+    """Where the clause that ends before word `end` starts: back from it, over at most 40 words
+    and not before word `lo`, to a ";", "." or a clause word."""
+    k = end
+    for i in range(end - 1, max(lo, end - 40) - 1, -1):
+        if kinds[i] & _CLAUSE_END:
             break
-        out.append(t)
-    return list(reversed(out))
+        k = i
+    return k
 
 
-def _first_person(sent: Span) -> bool:
-    return any(rules.FIRST_PERSON.match(t.text) for t in sent)
-
-
-def _background(sent: Span) -> bool:
-    return any(_BACKGROUND.match(t.text) for t in sent)
-
-
-_USE_BREAK = {"using", "based", "with", "via", "from", "over", "than", "which", "that", "by", "against",
-              "outperforms", "outperforming", "surpassing", "compared", "unlike", "beyond", "upon"}
-
-
-def _proposed(doc: Doc, span: Span, before: list, c: Candidate) -> bool:
-    """Cues that the paper introduces this (not curated, so not well-known) name."""
-    low = [t.lower_ for t in before]
-    if low[-1:] == ["our"] or low[-2:-1] == ["our"] and low[-1] in rules.TYPE_NOUNS:
+def _proposed(cx: _Context, span: tuple[int, int], before: int, sent_start: int, c: Candidate) -> bool:
+    """Cues that the paper introduces this (not curated, so not well-known) name. `before` is the
+    first token of the context read before it, `sent_start` the first of its sentence."""
+    kinds = cx.kinds
+    start, end = span
+    last = kinds[max(before, start - 5):start]  # the last (at most 5) words before the name
+    if last[-1:] and last[-1] & _OUR or len(last) >= 2 and last[-2] & _OUR and last[-1] & _TYPE_NOUN:
         return True
     # "our method, PAS", "our model VLAA-Thinker", "the proposed HGPO", "a new preference dataset, X"
-    tail = low[-5:]
-    if "proposed" in tail[-3:] or "our" in tail and any(w in rules.TYPE_NOUNS for w in tail):
+    if _any(last[-3:], _PROPOSED) or _any(last, _OUR) and _any(last, _TYPE_NOUN):
         return True
-    if any(w in rules.NAMING_WORDS for w in low[-3:]):
+    if _any(last[-3:], _NAMING_WORD):
         return True
-    if len(tail) >= 2 and tail[-1] == "," and tail[-2] in rules.TYPE_NOUNS and ("new" in tail or "novel" in tail):
+    if len(last) >= 2 and last[-1] & _COMMA and last[-2] & _TYPE_NOUN and _any(last, _NEW):
         return True
-    # "X, a novel framework", "X, an automated evaluation framework that ..."
-    after = doc[span.end:min(len(doc), span.end + 6)]
-    if len(after) >= 3 and after[0].text in (",", ":", "(") and after[1].lower_ in ("a", "an"):
-        if any(t.lower_ in rules.TYPE_NOUNS or t.lower_ in ("novel", "new") for t in after[2:]):
-            return True
+    # "X, a novel framework", "X, an automated evaluation framework that ..." (the words after the
+    # name may be in the next sentence)
+    after = kinds[end:end + 6]
+    if len(after) >= 3 and after[0] & _APPOSITION and after[1] & _ARTICLE and _any(after[2:], _TYPE_NOUN | _NEW):
+        return True
     # "we propose X", "we introduce ... : Long Form (X)" — the first new name after the verb, or any
     # name the sentence defines, until the sentence turns to what the new thing uses or beats
     defined = c.source in ("abbrev", "long") or c.long_form is not None
-    for i, t in enumerate(reversed(before)):
-        if t.text == ";" or t.lower_ in _USE_BREAK and not defined:
+    for i in range(start - 1, before - 1, -1):
+        k = kinds[i]
+        if k & _SEMICOLON or k & _USE_BREAK_WORD and not defined:
             return False
-        if rules.PROPOSE_VERBS.match(t.text):
-            window = doc[max(sent_of(doc, span.start).start, t.i - 4):t.i]
-            if not any(w.lower_ in ("we", "paper", "work", "study", "i") for w in window):
+        if k & _PROPOSE_VERB:
+            if not _any(kinds[max(sent_start, i - 4):i], _AUTHOR):
                 continue
-            between = doc[t.i + 1:span.start]
-            first_new = not any(x.start < span.start_char and x.start > t.idx and x.entry is None
-                                for x in (span.doc._.kg_candidates or ()))
-            return defined or first_new or len(between) <= 3
+            if defined or start - i - 1 <= 3:  # a defined name, or at most 3 words after the verb
+                return True
+            # else only the first new name after the verb
+            verb_at, start_char = cx.doc[i].idx, cx.doc[start].idx
+            return not any(start_char > x.start > verb_at and x.entry is None for x in cx.cands)
     return False

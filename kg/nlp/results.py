@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 
 from kg.ids import name_key
 from kg.nlp.components import Candidate
-from kg.nlp.sentences import doc_text, sentences
+from kg.nlp.sentences import doc_text, sentences, token_span, tokens
 from kg.types import EntityType, PaperEntity, Relation, Result
 
 _NUM = re.compile(r"^(?P<sign>[+\-~≈])?(?P<v>\d+(?:\.\d+)?)(?P<unit>\\?%|[x×])?$")
@@ -105,41 +105,50 @@ def reported_results(doc: Doc, cands: list[Candidate], entities: list[PaperEntit
     text = doc_text(doc)
     if not _DIGIT.search(text):
         return []
-    by_key = {}
-    for e in entities:
-        for n in e.names:
-            by_key[name_key(n)] = e
     proposed = next((e for e in entities if e.relation is Relation.PROPOSES and e.type in _SYSTEM), None)
     own = [e for e in entities if e.relation is Relation.PROPOSES and e.type is EntityType.BENCHMARK]
     own_bench = own[0] if len(own) == 1 and not any(
         e.relation is Relation.EVALUATES_ON and e.type in _BENCH for e in entities) else None
+    if own_bench is None and not any(e.type in _BENCH for e in entities):
+        return []  # no benchmark named: nothing to report (each sentence would say so below)
+    by_key = {}
+    for e in entities:
+        for n in e.names:
+            by_key[name_key(n)] = e
     mentions = []
     for c in cands:
         ent = by_key.get(name_key(c.label)) or by_key.get(name_key(c.text))
         if ent is None or ent.type not in _SYSTEM and ent.type not in _BENCH:
             continue
-        sp = doc.char_span(c.start, c.end, alignment_mode="expand")
+        sp = token_span(doc, c.start, c.end)
         if sp is not None:
-            mentions.append((sp.start, sp.end, ent))
+            mentions.append((sp[0], sp[1], ent))
     if not mentions:
         return []
     mentions.sort(key=lambda m: m[0])
     starts = [m[0] for m in mentions]
+    tok = tokens(doc)
     out: list[Result] = []
     seen = set()
-    for sent in sentences(doc):
-        if not _DIGIT.search(text, sent.start_char, sent.end_char):
-            continue
-        s0 = sent.start
-        lo, hi = bisect_left(starts, s0), bisect_left(starts, sent.end)
-        in_sent = [Mention(a - s0, b - s0, e) for a, b, e in mentions[lo:hi] if b <= sent.end]
+    # only the sentences a mention starts in: a sentence with none has no benchmark and no system
+    # to report on (`sentence_results` finds nothing there, even for a paper's own benchmark)
+    sents = sentences(doc)
+    for n in sorted({tok.sent[a] for a in starts}):
+        sent = sents[n]
+        s0, s1 = sent.start, sent.end
+        lo, hi = bisect_left(starts, s0), bisect_left(starts, s1)
+        in_sent = [Mention(a - s0, b - s0, e) for a, b, e in mentions[lo:hi] if b <= s1]
         if own_bench is None and not any(m.entity.type in _BENCH for m in in_sent):
             continue  # no benchmark named: nothing to report (the token texts are not even read)
-        words = [t.text for t in sent]
+        if not _DIGIT.search(text, sent.start_char, sent.end_char):
+            continue
+        words = tok.texts(s0, s1)
         for subject, bench, metric, value, unit in sentence_results(words, in_sent, proposed, own_bench):
             k = (subject, bench, metric, value)
             if k not in seen:
                 seen.add(k)
+                # (the offsets read from the Span for each result, so that each is an object of
+                # its own, as before: see `sentences.Tokens.texts` for why that matters)
                 out.append(Result(subject, bench, metric, value, unit, sent.start_char, sent.end_char))
     return out
 
