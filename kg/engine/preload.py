@@ -7,7 +7,11 @@ by side.
 The cyclic garbage collector is off meanwhile: the imports and the pipeline make a few hundred
 thousand objects that all live on, and the collections their allocation sets off would walk them
 again and again (on 2 cores, 0.9 s of the server's 2.3 s). They are then frozen (`gc.freeze`):
-the workers' collections never walk them either, nor write to their pages, which stay shared."""
+the workers' collections never walk them either, nor write to their pages, which stay shared.
+
+Extraction then makes and drops a great many small objects (tokens' lists, candidates, records),
+nearly all freed by reference counting; a young generation of 50,000 objects instead of 700 runs
+the collector a seventieth as often for the same garbage (about 8% less extraction CPU)."""
 import gc
 
 gc.disable()
@@ -23,4 +27,5 @@ try:
         pass
 finally:
     gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
     gc.enable()
