@@ -47,7 +47,7 @@ class TokenView:
 # serves every doc, and a dict lookup costs a third of the StringStore's. Most words recur from
 # paper to paper; emptied when full, so a long build cannot grow it without end.
 _STRINGS: dict[int, str] = {}
-_STRINGS_MAX = 300_000
+_STRINGS_MAX = 100_000
 
 
 def _strings(ids: list[int], store) -> list[str]:
