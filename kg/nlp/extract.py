@@ -12,7 +12,8 @@ from spacy.tokens import Doc
 
 from kg.ids import name_key
 from kg.nlp import rules
-from kg.nlp.sentences import WordTable, doc_text, sentences, title_end, token_span, tokens
+from kg.nlp.sentences import doc_text, sentences, title_end
+from kg.nlp.tokens import WordTable, token_span, tokens
 from kg.nlp.components import Candidate
 from kg.nlp.pipeline import default_nlp
 from kg.nlp.results import reported_results
@@ -51,7 +52,7 @@ def extract_doc(doc: Doc, paper: Paper) -> PaperExtraction:
 
 
 class _Context:
-    """What the relation rules read of one doc, looked up once: its tokens (`sentences.tokens`),
+    """What the relation rules read of one doc, looked up once: its tokens (`kg.nlp.tokens.tokens`),
     its candidates, what each word is (`kinds`, see `_word_kind`) and what each sentence that
     holds a mention says (`sentence_bits`)."""
 
@@ -195,7 +196,7 @@ def _entity(cx: _Context, members: list[Candidate]) -> PaperEntity:
         rel, cue = _mention_relation(cx, c, span, etype)
         if span is not None:
             # (read from the Span for each mention, so that each offset is an object of its own,
-            # as before: see `sentences.Tokens.texts` for why that matters)
+            # as before: see `kg.nlp.tokens.Tokens.texts` for why that matters)
             s = sents[tok.sent[span[0]]]
             s_start, s_end = s.start_char, s.end_char
         else:

@@ -33,7 +33,8 @@ from spacy.tokens import Doc
 
 from kg.ids import name_key
 from kg.nlp.components import Candidate
-from kg.nlp.sentences import doc_text, sentences, token_span, tokens
+from kg.nlp.sentences import doc_text, sentences
+from kg.nlp.tokens import token_span, tokens
 from kg.types import EntityType, PaperEntity, Relation, Result
 
 _NUM = re.compile(r"^(?P<sign>[+\-~≈])?(?P<v>\d+(?:\.\d+)?)(?P<unit>\\?%|[x×])?$")
@@ -148,7 +149,7 @@ def reported_results(doc: Doc, cands: list[Candidate], entities: list[PaperEntit
             if k not in seen:
                 seen.add(k)
                 # (the offsets read from the Span for each result, so that each is an object of
-                # its own, as before: see `sentences.Tokens.texts` for why that matters)
+                # its own, as before: see `kg.nlp.tokens.Tokens.texts` for why that matters)
                 out.append(Result(subject, bench, metric, value, unit, sent.start_char, sent.end_char))
     return out
 
