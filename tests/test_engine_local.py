@@ -42,6 +42,31 @@ def test_two_workers_give_the_same_files_as_the_in_memory_build(sample, referenc
     assert set(map(str, store)) == set(map(str, ref))
 
 
+def test_workers_replaced_mid_build_give_the_same_files(sample, reference, tmp_path, monkeypatch):
+    # a worker is replaced by a fresh one after RECYCLE_AFTER_PAPERS papers (so its vocabulary
+    # cannot grow with the corpus): here after every second batch of 5, phase 2 included
+    from kg.engine import local
+
+    monkeypatch.setattr(local, "RECYCLE_AFTER_PAPERS", 10)
+    real_context, lives = local._context, []
+
+    def recording_context(*args):
+        ctx = real_context(*args)
+
+        class Recorded:
+            def Pool(self, *a, **k):  # noqa: N802 - the context's method name
+                lives.append(k.get("maxtasksperchild"))
+                return ctx.Pool(*a, **k)
+
+        return Recorded()
+
+    monkeypatch.setattr(local, "_context", recording_context)
+    s = build_folder(sample, tmp_path / "out", formats="nt,csv", n_process=2, batch_size=5, cache=False)
+    assert s.workers == 2 and lives == [2]
+    for name in ("graph.nt", "entities.csv"):
+        assert (tmp_path / "out" / name).read_bytes() == (reference / name).read_bytes(), name
+
+
 def test_in_process_build_is_the_same(sample, reference, tmp_path):
     s = build_folder(sample, tmp_path / "out", formats="nt", n_process=1, batch_size=40, cache=False)
     assert s.workers == 1

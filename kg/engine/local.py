@@ -78,15 +78,25 @@ def _context(vocabulary_path: str | None = None):
     return mp.get_context("spawn")
 
 
+#: Papers a worker extracts before it is replaced by a fresh one from the fork server. spaCy adds
+#: every new word to the worker's vocabulary (about 3 KB per abstract of new names), so a worker
+#: that lived through a whole large corpus would grow with it; a fresh worker starts from the
+#: server's pipeline. Extraction does not depend on what a worker saw before.
+RECYCLE_AFTER_PAPERS = 25_000
+
+
 class LocalEngine:
     """Runs the phases in `n_process` worker processes (or in this process when 1)."""
 
     name = "local"
 
-    def __init__(self, work: Path, *, n_process: int, vocabulary_path: str | None = None):
+    def __init__(self, work: Path, *, n_process: int, vocabulary_path: str | None = None,
+                 recycle_after: int | None = None):
         self.work = Path(work)
         self.n_process = max(1, n_process)
         self.vocabulary_path = vocabulary_path
+        self.recycle_after = recycle_after or RECYCLE_AFTER_PAPERS
+        self._batch_size = 1
         self.pool = None
         self.spills: list[Path] = []
         self.spilled: list[int] = []  # papers per spill, as extracted
@@ -112,6 +122,7 @@ class LocalEngine:
         # process reads up to STARTUP_READ_AHEAD batches for it; each worker builds its pipeline
         # right away, rather than when its first uncached paper comes, unless the first batch is
         # all cached (a rebuild), where most workers would build a pipeline they never use
+        self._batch_size = max(1, len(first.papers))
         if self._starter is None:
             self._starter = Background(self._start, warm=len(first.cached) < len(first.papers), name="kg-pool-start")
         starter = self._starter
@@ -154,7 +165,10 @@ class LocalEngine:
 
     def _start(self, warm: bool = True) -> None:
         if self.pool is None:
-            self.pool = _context(self.vocabulary_path).Pool(self.n_process)
+            # tasks per worker life: its share of warm-up and phase 2 tasks counts too, but a
+            # phase 2 task is cheap (a worker reloads the entity table once, see `_shared`)
+            tasks = max(2, -(-self.recycle_after // self._batch_size))
+            self.pool = _context(self.vocabulary_path).Pool(self.n_process, maxtasksperchild=tasks)
             self.workers_used = self.n_process
             for _ in range(self.n_process if warm else 0):
                 self.pool.apply_async(_warm, (self.vocabulary_path,))
