@@ -195,8 +195,6 @@ def _entity(cx: _Context, members: list[Candidate]) -> PaperEntity:
         span = cx.span(c)
         rel, cue = _mention_relation(cx, c, span, etype)
         if span is not None:
-            # (read from the Span for each mention, so that each offset is an object of its own,
-            # as before: see `kg.nlp.tokens.Tokens.texts` for why that matters)
             s = sents[tok.sent[span[0]]]
             s_start, s_end = s.start_char, s.end_char
         else:

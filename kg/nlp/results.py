@@ -148,8 +148,6 @@ def reported_results(doc: Doc, cands: list[Candidate], entities: list[PaperEntit
             k = (subject, bench, metric, value)
             if k not in seen:
                 seen.add(k)
-                # (the offsets read from the Span for each result, so that each is an object of
-                # its own, as before: see `kg.nlp.tokens.Tokens.texts` for why that matters)
                 out.append(Result(subject, bench, metric, value, unit, sent.start_char, sent.end_char))
     return out
 

@@ -91,20 +91,17 @@ class Tokens:
     `orth[i]` is `doc[i].orth`, the id of the token's text (a numpy array), and `sent[i]` the
     number of the sentence holding token i (its index in `sents`, which is `sentences(doc)`)."""
 
-    __slots__ = ("vocab", "orth", "sent", "sents")
+    __slots__ = ("vocab", "view", "orth", "sent", "sents")
 
     def __init__(self, doc: Doc):
         self.vocab = doc.vocab
+        self.view = token_view(doc)
         self.orth = doc.to_array(ORTH) if len(doc) else numpy.zeros(0, numpy.uint64)
         self.sent, self.sents = sentence_index(doc)
 
     def texts(self, start: int, end: int) -> list[str]:
-        """`[t.text for t in doc[start:end]]`, without making the Tokens. Each text is a new
-        string, as `Token.text` makes one: a record that holds one (a result's unit) is then
-        encoded as before, for `marshal` (the extraction cache) writes a second reference to one
-        object as a back-reference, and an equal object in full."""
-        strings = self.vocab.strings
-        return [strings[h] for h in self.orth[start:end].tolist()]
+        """`[t.text for t in doc[start:end]]`, from the doc's `TokenView`."""
+        return self.view.text[start:end]
 
     def word(self, orth: int) -> tuple[str, str]:
         """The text and lower-case text (`Token.text`, `Token.lower_`) of a token text's id."""
