@@ -14,6 +14,8 @@ from kg.nlp.sentences import TEXT_KEY
 import kg.nlp.components  # noqa: F401  (registers the factories)
 
 PIPE_NAMES = ("kg_sentences", "kg_entities")
+#: Distinct whitespace-separated chunks whose tokens the tokeniser keeps (spaCy's default: 10,000)
+TOKENIZER_CACHE_CHUNKS = 400_000
 _NAME_WITH_COUNT = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]*\d[KMGTkmgt]$")
 
 
@@ -38,6 +40,13 @@ def _keep_names_whole(nlp: Language) -> None:
     # ...and keep a count suffix inside a name: spaCy's unit suffixes (K, M, G, T, k, m, g, t) would
     # split "ImageNet-21K", "Flickr30K", "YFCC100M" into a name and a "unit"
     nlp.tokenizer.token_match = _NAME_WITH_COUNT.match
+    # spaCy memoises the tokens of each whitespace-separated chunk, but only the first 10,000 it
+    # sees, and entries that a rule change flushes still count towards that limit (preshed keeps
+    # deleted cells in its fill count), so after the changes above barely any new chunk was cached:
+    # half the tokeniser's time went to running the affix rules again on chunks it had seen. The
+    # cache is exact (a chunk's tokens do not depend on its context) and costs about 60 bytes a
+    # chunk; workers are replaced after `RECYCLE_AFTER_PAPERS`, which bounds it in practice.
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_CHUNKS
 
 
 def _remember_text(nlp: Language) -> None:
