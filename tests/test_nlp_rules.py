@@ -28,6 +28,28 @@ def test_abbreviation_does_not_cross_a_line():
     assert [a.long for a in abbs] == ["Reinforcement Learning"]
 
 
+def test_abbreviation_does_not_reach_back_past_we_propose():
+    abbs = rules.find_abbreviations("In this work, we propose Zorblat (ZXQ), a prompting method.")
+    assert abbs == []
+    abbs = rules.find_abbreviations("In this work, we propose Zorb Exclusion Quilting (ZEQ), a method.")
+    assert [a.long for a in abbs] == ["Zorb Exclusion Quilting"]
+    abbs = rules.find_abbreviations("We call it Quiet Relative Policy Tuning (QRPT).")
+    assert [a.long for a in abbs] == ["Quiet Relative Policy Tuning"]
+
+
+def test_abbreviation_long_form_starts_after_a_comma_when_it_can():
+    pairs = {a.short: a.long for a in rules.find_abbreviations(
+        "Beyond scale, zorb preference tuning (ZPT) helps; Planning, Acting and Reflecting (PAR) too.")}
+    assert pairs == {"ZPT": "zorb preference tuning", "PAR": "Planning, Acting and Reflecting"}
+
+
+def test_one_word_long_form_must_spell_the_acronym_with_capitals_or_parts():
+    pairs = {a.short: a.long for a in rules.find_abbreviations(
+        "We build QuorkNet (QN) with chain-of-zorbs (CoZ), reward-model-based (RM-based) scoring, "
+        "and Blixdel3au (BL) agents.")}
+    assert pairs == {"QN": "QuorkNet", "CoZ": "chain-of-zorbs", "RM-based": "reward-model-based"}
+
+
 def test_abbreviation_prefers_the_words_whose_initials_spell_it():
     # "Policy Optimization" holds p, p, o in order too (the p of "Optimization")
     abbs = rules.find_abbreviations("Two methods: Proximal Policy Optimization (PPO) and more.")

@@ -300,6 +300,40 @@ def _initials_long_form(short: str, segment: str, found: str) -> str:
     return found
 
 
+# the last "we <verb>" of a segment, with an object pronoun ("we call it", "we name them")
+_LAST_WE_VERB = re.compile(r"(?i)\bwe\s+[a-z]+(?:\s+(?:it|them|this|these))?\s+(?!.*\bwe\s)")
+
+
+def _after_comma(short: str, segment: str) -> str | None:
+    """Schwartz & Hearst's long form, looked for first after the segment's last comma: a
+    definition rarely spans one ("..., reinforcement learning (RL)"), and when the text after the
+    comma cannot hold the letters the whole segment is tried ("Planning, Acting and Reflecting")."""
+    comma = segment.rfind(", ")
+    if comma >= 0 and (lf := _best_long_form(short, segment[comma + 2:])):
+        return lf
+    return _best_long_form(short, segment)
+
+
+def _one_word_fits(short: str, long: str) -> bool:
+    """Whether a one-word long form spells `short`: each capital or digit of `short` at a capital,
+    a digit or the start of a part of `long`, its small letters anywhere after ("ThinkNet (TN)",
+    "chain-of-thought (CoT)", "reward-model-based (RM-based)"), but not "Rixdel3au (RL)", whose "l"
+    is just a letter inside a word."""
+    marks = [(c.lower(), c.isupper() or c.isdigit() or i == 0 or not long[i - 1].isalnum())
+             for i, c in enumerate(long) if c.isalnum()]
+    j = 0
+    for c in short:
+        if not c.isalnum():
+            continue
+        need_mark = not c.islower()
+        while j < len(marks) and (marks[j][0] != c.lower() or (need_mark and not marks[j][1])):
+            j += 1
+        if j == len(marks):
+            return False
+        j += 1
+    return True
+
+
 def _clean_long(long: str) -> str:
     long = long.strip(" ,;:\"'“”")
     prev = None
@@ -337,12 +371,17 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
             if (nl := segment.rfind("\n")) >= 0:  # nor across a line (a title's end)
                 cstart += nl + 1
                 segment = before[cstart:]
-            lf = _best_long_form(inner, segment)
+            # nor back past "we propose"/"we call it": what follows is the name ("In this work,
+            # we propose Zorblat (ZB)" defines Zorblat, never "work, we propose Zorblat")
+            if (we := _LAST_WE_VERB.search(segment)) is not None:
+                cstart += we.end()
+                segment = before[cstart:]
+            lf = _after_comma(inner, segment)
             if not lf:
                 continue
             lf = _initials_long_form(inner, segment, lf)
             lf = _clean_long(lf)
-            if len(lf.split()) < 2 and len(lf) <= len(inner) + 1:
+            if len(lf.split()) < 2 and (len(lf) <= len(inner) + 1 or not _one_word_fits(inner, lf)):
                 continue
             if len(lf) <= len(inner):
                 continue
