@@ -50,6 +50,17 @@ def test_one_word_long_form_must_spell_the_acronym_with_capitals_or_parts():
     assert pairs == {"QN": "QuorkNet", "CoZ": "chain-of-zorbs", "RM-based": "reward-model-based"}
 
 
+def test_a_long_form_spread_over_a_clause_must_spell_the_acronym_with_initials():
+    for text in ["It balances speed and robustness by incorporating Zorblax-7B (BRZ) to model it.",
+                 "Trained with iterative self-play, without QuixNet (SFQ) as a first step.",
+                 "Is zorb prompting, a popular ZorbFormer (ZPL) method, needed?",
+                 "preference tuning methods -- QuorkFormer (PTQ) and others"]:
+        assert rules.find_abbreviations(text) == [], text
+    pairs = {a.short: a.long for a in rules.find_abbreviations(
+        "We use Zorb Learning from Quokka Feedback (ZLQF) and Planning, Acting and Reflecting (PAR).")}
+    assert pairs == {"ZLQF": "Zorb Learning from Quokka Feedback", "PAR": "Planning, Acting and Reflecting"}
+
+
 def test_abbreviation_prefers_the_words_whose_initials_spell_it():
     # "Policy Optimization" holds p, p, o in order too (the p of "Optimization")
     abbs = rules.find_abbreviations("Two methods: Proximal Policy Optimization (PPO) and more.")

@@ -334,6 +334,20 @@ def _one_word_fits(short: str, long: str) -> bool:
     return True
 
 
+def _loose(short: str, long: str) -> bool:
+    """A long form that spans a comma or has more words than its acronym has letters, plus one:
+    Schwartz & Hearst's rule finds the letters scattered over a clause there ("balances robustness
+    by incorporating Zorb (BRZ)")."""
+    return "," in long or " -- " in long or len(long.split()) > sum(c.isalnum() for c in short) + 1
+
+
+def _initials_spell(short: str, long: str) -> bool:
+    """Whether every letter of `short` starts a word or a part of one in `long`, in order
+    ("Planning, Acting and Reflecting (PAR)")."""
+    it = iter(p[0].lower() for p in _WORD_PARTS.findall(long))
+    return all(c in it for c in short.lower() if c.isalnum())
+
+
 def _clean_long(long: str) -> str:
     long = long.strip(" ,;:\"'“”")
     prev = None
@@ -382,6 +396,8 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
             lf = _initials_long_form(inner, segment, lf)
             lf = _clean_long(lf)
             if len(lf.split()) < 2 and (len(lf) <= len(inner) + 1 or not _one_word_fits(inner, lf)):
+                continue
+            if _loose(inner, lf) and not _initials_spell(inner, lf):
                 continue
             if len(lf) <= len(inner):
                 continue
