@@ -51,10 +51,10 @@ def test_one_word_long_form_must_spell_the_acronym_with_capitals_or_parts():
 
 
 def test_a_long_form_spread_over_a_clause_must_spell_the_acronym_with_initials():
-    for text in ["It balances speed and robustness by incorporating Zorblax-7B (BRZ) to model it.",
+    for text in ["It balances performance and robustness by incorporating Zorblax-7B (BRME) to model it.",
                  "Trained with iterative self-play, without QuixNet (SFQ) as a first step.",
                  "Is zorb prompting, a popular ZorbFormer (ZPL) method, needed?",
-                 "preference tuning methods -- QuorkFormer (PTQ) and others"]:
+                 "preference optimization methods -- QuorkFormer (PPQ) and others"]:
         assert rules.find_abbreviations(text) == [], text
     pairs = {a.short: a.long for a in rules.find_abbreviations(
         "We use Zorb Learning from Quokka Feedback (ZLQF) and Planning, Acting and Reflecting (PAR).")}
