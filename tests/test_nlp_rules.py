@@ -61,6 +61,13 @@ def test_a_long_form_spread_over_a_clause_must_spell_the_acronym_with_initials()
     assert pairs == {"ZLQF": "Zorb Learning from Quokka Feedback", "PAR": "Planning, Acting and Reflecting"}
 
 
+def test_a_two_letter_acronym_is_spelt_by_word_starts():
+    assert rules.find_abbreviations("We train with rule-based Zorbnet-X (RL) rewards.") == []
+    pairs = {a.short: a.long for a in rules.find_abbreviations(
+        "We use zorb learning (ZL) and Semidefinite Quorking (SDQ).")}
+    assert pairs == {"ZL": "zorb learning", "SDQ": "Semidefinite Quorking"}
+
+
 def test_abbreviation_prefers_the_words_whose_initials_spell_it():
     # "Policy Optimization" holds p, p, o in order too (the p of "Optimization")
     abbs = rules.find_abbreviations("Two methods: Proximal Policy Optimization (PPO) and more.")

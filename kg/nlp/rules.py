@@ -314,7 +314,7 @@ def _after_comma(short: str, segment: str) -> str | None:
     return _best_long_form(short, segment)
 
 
-def _one_word_fits(short: str, long: str) -> bool:
+def _spells(short: str, long: str) -> bool:
     """Whether a one-word long form spells `short`: each capital or digit of `short` at a capital,
     a digit or the start of a part of `long`, its small letters anywhere after ("ThinkNet (TN)",
     "chain-of-thought (CoT)", "reward-model-based (RM-based)"), but not "Rixdel3au (RL)", whose "l"
@@ -395,7 +395,11 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                 continue
             lf = _initials_long_form(inner, segment, lf)
             lf = _clean_long(lf)
-            if len(lf.split()) < 2 and (len(lf) <= len(inner) + 1 or not _one_word_fits(inner, lf)):
+            if len(lf.split()) < 2 and len(lf) <= len(inner) + 1:
+                continue
+            # a one-word long form, or one of a two-letter acronym (the most ambiguous), must spell
+            # it with capitals and word starts ("rule-based Zorb (RL)" is no definition of RL)
+            if (len(lf.split()) < 2 or sum(c.isalnum() for c in inner) <= 2) and not _spells(inner, lf):
                 continue
             if _loose(inner, lf) and not _initials_spell(inner, lf):
                 continue
