@@ -403,7 +403,7 @@ def _append(state, records, out, stage, work, runner, fmts, batch_size, version,
     added = reduction.add(rows)
     del rows
     if not added.plain:
-        raise _Replay("a name without a key", scan.replay())
+        raise _Replay(added.why, scan.replay())
     table = reduction.updated_table(state.entities, added.roots)
     affected = set(affected_papers(state, moved_keys(state, reduction, table, added)))
     if affected:  # their records come from the cache (or are extracted again): their rows are counted
@@ -724,8 +724,8 @@ def _whole_graph_outputs(runner, table, report, fmts, stage: Path, summary: Buil
     for _, _, b, pos in sorted(chosen, key=lambda c: (c[2], c[3])):
         positions.setdefault(b, []).append(pos)
     sub_records = sorted(runner.records(positions), key=lambda ex: ex.paper.id)
-    sub = _subtable(table, {table.resolve(e.label).key for ex in sub_records for e in ex.entities
-                            if table.resolve(e.label) is not None} & _focus(table, VIEW_ENTITIES))
+    sub = _subtable(table, {ce.key for ex in sub_records for e in ex.entities
+                            if (ce := table.resolve_entity(e.label, e.aliases)) is not None} & _focus(table, VIEW_ENTITIES))
     g = KnowledgeGraph(extractions=sub_records, table=sub, report=report)
     for fmt in rest:
         summary.written[fmt] = write_format(g, fmt, stage / FILES[fmt])

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from kg.errors import ExportError
+from kg.graph.canonical import entity_name
 from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, Result
 
 CACHE_DIR = ".cache"
@@ -82,11 +83,11 @@ def reduce_rows(blob: bytes) -> tuple[tuple[str, EntityType, tuple[str, ...], in
 
 
 def names(data: tuple[tuple, tuple]) -> list[str]:
-    """The names a record's triples resolve, from `loads`: entity labels, then each result's
+    """The names a record's triples resolve, from `loads`: each entity's (`entity_name`), then each result's
     benchmark and subject (the order `phases.fingerprint` hashes them in)."""
     ents, res = data
     b, s = _RESULT.index("benchmark"), _RESULT.index("subject")
-    return [e[0] for e in ents] + [n for r in res for n in (r[b], r[s])]
+    return [entity_name(e[0], e[3]) for e in ents] + [n for r in res for n in (r[b], r[s])]
 
 
 class ExtractionCache:

@@ -28,7 +28,7 @@ from kg.namespaces import KGR
 
 INDEX_NAME = ".build-index.json.gz"
 _PKG = Path(__file__).resolve().parent.parent
-_SOURCES = ("graph/rdf.py", "graph/canonical.py", "ids.py", "namespaces.py", "text.py", "types.py",
+_SOURCES = ("graph/rdf.py", "graph/canonical.py", "graph/acronyms.py", "ids.py", "namespaces.py", "text.py", "types.py",
             "engine/cache.py", "engine/ntriples.py", "engine/phases.py", "engine/incremental.py")
 _CHUNK = 1 << 24
 

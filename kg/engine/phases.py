@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from kg.engine import cache as cache_mod
 from kg.engine.ntriples import paper_nt_lines
-from kg.graph.canonical import EntityTable
+from kg.graph.canonical import EntityTable, entity_name
 from kg.ids import name_key
 from kg.types import Paper, PaperEntity, PaperExtraction
 
@@ -135,7 +135,7 @@ def triples_batch(index: int, part: Part, table, focus: frozenset[str] = frozens
         for pos, ((p, _), d) in enumerate(zip(part, data)):
             keys = set()
             for e in d[0]:
-                ce = table.resolve(e[0])
+                ce = table.resolve(entity_name(e[0], e[3]))
                 if ce is not None and ce.key in focus:
                     keys.add(ce.key)
             if keys:
@@ -168,7 +168,7 @@ def fingerprint(ex: PaperExtraction, table, salt: str = "") -> str:
     every name its triples resolve (`paper_triples` reads nothing else of the entity table).
     `salt` is the version of the code that makes triples, which includes the pipeline version: the
     record is then a function of the paper's text, so the paper stands for it."""
-    names = [e.label for e in ex.entities] + [n for r in ex.results for n in (r.benchmark, r.subject)]
+    names = [entity_name(e.label, e.aliases) for e in ex.entities] + [n for r in ex.results for n in (r.benchmark, r.subject)]
     return _fingerprint(ex.paper, names, table, salt)
 
 

@@ -34,7 +34,7 @@ from kg.types import Paper, ReadReport, Reject
 
 STATE_PATH = ".cache/build-state.pkl"  # in the cache folder, which builds carry over as it is
 #: The layout of the file; part of the version it is kept under.
-FORMAT = "build-state 2"
+FORMAT = "build-state 3"
 
 
 @dataclass
@@ -102,15 +102,16 @@ def _plain(reduction: Reduction, table: EntityTable, papers, triples: int, input
     by_root = r.entities_by_root(table)
     entities = {root: (e.key, str(e.iri), e.label, e.type, e.aliases) for root, e in by_root.items()}
     families = {root: str(table.entities[e.family].iri) for root, e in by_root.items() if e.family}
-    return (r.root_of, r.members, r.label_votes, r.type_votes, r.surfaces, r.papers, entities, papers, triples,
-            families, inputs)
+    return (r.root_of, r.members, r.label_votes, r.type_votes, r.surfaces, r.papers, r.expansions, entities, papers,
+            triples, families, inputs)
 
 
 def _unplain(data: tuple) -> BuildState:
     from rdflib import URIRef
 
-    root_of, members, label_votes, type_votes, surfaces, papers, entities, per_paper, triples, families, inputs = data
-    reduction = Reduction(root_of, members, label_votes, type_votes, surfaces, papers)
+    (root_of, members, label_votes, type_votes, surfaces, papers, expansions, entities, per_paper, triples, families,
+     inputs) = data
+    reduction = Reduction(root_of, members, label_votes, type_votes, surfaces, papers, expansions)
     bare = frozenset()
     new_iri = str.__new__  # the IRIs were minted and checked when they were made: no second check
     entities = {root: CanonicalEntity(key, new_iri(URIRef, iri), label, etype, aliases, bare)

@@ -5,6 +5,10 @@ paper gives for one thing (a long form and its acronym, a spelling variant) join
 joined keys are one entity, labelled by the name papers use most and typed by the type papers
 give it most, a paper whose text states the type (a definition, "X, a benchmark") counting ten times
 one that typed the name by its shape or by default (`PaperEntity.type_weight`).
+
+An acronym is the exception: a paper that pairs one with its long form ("data augmentation (DA)")
+does not join the two keys; the acronym joins the long form most papers define it as, and a
+rarer meaning ("domain adaptation (DA)") stays a node of its own (`kg.graph.acronyms`).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from kg.graph.acronyms import row_parts, senses
 from kg.ids import entity_iri, name_key
 from kg.types import EntityType, PaperExtraction
 
@@ -49,6 +54,11 @@ class EntityTable:
         k = self.by_key.get(name_key(name))
         return self.entities.get(k) if k else None
 
+    def resolve_entity(self, label: str, aliases: tuple[str, ...]) -> CanonicalEntity | None:
+        """The entity of one paper's entity: the entity of its label, or of its long form where
+        it pairs an acronym with one (the acronym alone may mean something else in most papers)."""
+        return self.resolve(entity_name(label, aliases))
+
     def __len__(self) -> int:
         return len(self.entities)
 
@@ -74,6 +84,18 @@ class _UnionFind:
             # smaller key wins so the result does not depend on input order
             lo, hi = sorted((ra, rb))
             self.parent[hi] = lo
+
+
+def entity_name(label: str, aliases: tuple[str, ...]) -> str:
+    """The name a paper's entity (label and aliases) is resolved by: the name whose group its row
+    votes for in the reduce (`Reduction.of`)."""
+    if not aliases:
+        return label
+    names = (label, *aliases)
+    joined, shorts, _ = row_parts(names, name_key)
+    if not shorts:
+        return label
+    return next(n for n in names if name_key(n) == joined[0])
 
 
 def family_key(label: str) -> str | None:
@@ -117,26 +139,33 @@ class Reduction:
     type_votes: dict[str, dict[EntityType, int]] = field(default_factory=dict)
     surfaces: dict[str, set[str]] = field(default_factory=dict)
     papers: dict[str, set[str]] = field(default_factory=dict)
+    # short key -> long form -> rows pairing them: the acronyms' senses (`kg.graph.acronyms`)
+    expansions: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rows: Iterable[Row]) -> "Reduction":
-        """The totals of `rows`: names joined first, then every row votes for its group's root."""
+        """The totals of `rows`: names joined first (acronyms to their most defined sense), then
+        every row votes for its group's root."""
         uf = _UnionFind()
         label_votes: dict[str, Counter] = defaultdict(Counter)
         type_votes: dict[str, Counter] = defaultdict(Counter)
         surfaces: dict[str, set[str]] = defaultdict(set)
         papers: dict[str, set[str]] = defaultdict(set)
-        seen: list[Row] = []
+        expansions: dict[str, dict[str, int]] = defaultdict(dict)
+        seen: list[tuple[Row, str]] = []
         key_of = _key_memo()
         for row in rows:
-            keys = [k for k in map(key_of, row[3]) if k]
+            keys, shorts, longs = row_parts(row[3], key_of)
             if not keys:
                 continue
             for k in keys[1:]:
                 uf.union(keys[0], k)
-            seen.append(row)
-        for pid, label, etype, names, weight in seen:
-            root = uf.find(key_of(label) or key_of(names[0]))
+            _count_expansions(expansions, shorts, longs)
+            seen.append((row, keys[0] if shorts else key_of(row[1]) or key_of(row[3][0])))
+        for short in sorted(expansions):
+            _join_senses(short, senses(short, expansions[short], key_of), uf.union)
+        for (pid, label, etype, names, weight), anchor in seen:
+            root = uf.find(anchor)
             label_votes[root][label] += 1
             type_votes[root][etype] += weight
             surfaces[root].update(names)
@@ -148,7 +177,7 @@ class Reduction:
             r = root_of[k] = uf.find(k)
             members[r].append(k)
         return cls(root_of, dict(members), {r: dict(c) for r, c in label_votes.items()},
-                   {r: dict(c) for r, c in type_votes.items()}, dict(surfaces), dict(papers))
+                   {r: dict(c) for r, c in type_votes.items()}, dict(surfaces), dict(papers), dict(expansions))
 
     def table(self) -> EntityTable:
         """The entity table of the totals: one entity per root, labelled and typed by its votes."""
@@ -158,39 +187,58 @@ class Reduction:
             ent = self._entity(root, key_of)
             table.entities[ent.key] = ent
             for s in self.surfaces[root]:
-                table.by_key[key_of(s)] = ent.key
+                k = key_of(s)
+                if not k or self.root_of.get(k, root) == root:  # an acronym of another sense resolves there
+                    table.by_key[k] = ent.key
             for k in self.members.get(root, ()):
                 table.by_key[k] = ent.key
         _link_families(table)
         return table
 
     def _entity(self, root: str, key_of) -> CanonicalEntity:
-        label = min(self.label_votes[root].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
-        etype = min(self.type_votes[root].items(), key=lambda kv: (-kv[1], _TYPE_TIEBREAK[kv[0]]))[0]
+        label = _most_voted(self.label_votes[root])
         key = key_of(label)
+        if self.root_of.get(key, root) != root:
+            label = _most_voted(self._labels(root, key_of))
+            key = key_of(label)
+        etype = min(self.type_votes[root].items(), key=lambda kv: (-kv[1], _TYPE_TIEBREAK[kv[0]]))[0]
         aliases = tuple(sorted({s for s in self.surfaces[root] if s != label}))
         return CanonicalEntity(key=key, iri=entity_iri(key, label), label=label, type=etype,
                                aliases=aliases, papers=frozenset(self.papers[root]))
+
+    def _labels(self, root: str, key_of) -> dict[str, int]:
+        """The label votes of a root that name it: a rarer sense of an acronym ("domain adaptation"
+        where most papers' DA is data augmentation) is labelled by its long form, never by the
+        acronym, whose key is another entity's. Without such votes, its own names, unvoted."""
+        own = {label: n for label, n in self.label_votes[root].items() if self.root_of.get(key_of(label)) == root}
+        return own or {s: 0 for s in self.surfaces[root] if self.root_of.get(key_of(s)) == root}
 
     # ---- adding rows to earlier totals
 
     def add(self, rows: Iterable[Row]) -> "Added":
         """Add the rows of new papers, as `of` would have counted them with the others."""
         key_of = _key_memo()
-        seen: list[Row] = []
+        seen: list[tuple[Row, str]] = []
         added = Added(set(), {}, True)
+        before: dict[str, list[list[str]]] = {}  # short key -> its senses before these rows
         for row in rows:
-            all_keys = [key_of(n) for n in row[3]]
-            keys = [k for k in all_keys if k]
-            added.plain = added.plain and len(keys) == len(all_keys)
+            if not all(map(key_of, row[3])):
+                added.plain, added.why = False, "a name without a key"
+            keys, shorts, longs = row_parts(row[3], key_of)
             if not keys:
                 continue
             self._group(keys[0], added)
             for k in keys[1:]:
                 self._join(keys[0], k, added)
-            seen.append(row)
-        for pid, label, etype, names, weight in seen:
-            root = self._group(key_of(label) or key_of(names[0]), added)
+            for short in shorts:
+                if short not in before:
+                    before[short] = senses(short, self.expansions.get(short, {}), key_of)
+            _count_expansions(self.expansions, shorts, longs)
+            seen.append((row, keys[0] if shorts else key_of(row[1]) or key_of(row[3][0])))
+        for short in sorted(before):
+            self._add_senses(short, before[short], senses(short, self.expansions[short], key_of), added)
+        for (pid, label, etype, names, weight), anchor in seen:
+            root = self._group(anchor, added)
             votes = self.label_votes.setdefault(root, {})
             votes[label] = votes.get(label, 0) + 1
             votes = self.type_votes.setdefault(root, {})
@@ -200,6 +248,14 @@ class Reduction:
             added.roots.add(root)
         added.roots = {self.root_of[r] for r in added.roots}  # a root may have joined a smaller one since
         return added
+
+    def _add_senses(self, short: str, was: list[list[str]], now: list[list[str]], added: "Added") -> None:
+        """Join a short key's senses as `of` would. Rows only ever join senses, so the joins
+        of the earlier senses hold; but where the short key's most defined sense is no longer
+        the one it joined, that join cannot be undone: the totals are then not `plain`."""
+        if was and not set(was[0]) <= set(now[0]):
+            added.plain, added.why = False, "an acronym's most defined meaning changed"
+        _join_senses(short, now, lambda a, b: self._join(a, b, added))
 
     def _group(self, key: str, added: "Added") -> str:
         """The root of `key`, which starts a group of its own when new."""
@@ -260,6 +316,11 @@ class Reduction:
         return "" not in self.root_of and "" not in table.by_key
 
 
+def _most_voted(votes: dict[str, int]) -> str:
+    """The label with the most votes; ties: the shortest, then the first in code point order."""
+    return min(votes.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
+
+
 @dataclass
 class Added:
     """What `Reduction.add` changed: the roots whose totals changed, each key's root before
@@ -268,6 +329,25 @@ class Added:
     roots: set[str]
     was: dict[str, str | None]
     plain: bool
+    why: str = ""  # why not plain
+
+
+def _count_expansions(expansions: dict[str, dict[str, int]], shorts: list[str], longs: list[str]) -> None:
+    """Count one row's pairs of a short key and a long form."""
+    for short in shorts:
+        forms = expansions.setdefault(short, {})
+        for long in longs:
+            forms[long] = forms.get(long, 0) + 1
+
+
+def _join_senses(short: str, found: list[list[str]], union) -> None:
+    """The joins an acronym's senses make: each sense's long forms one name, and the short key
+    one with the first (most defined) sense only."""
+    for sense in found:
+        for k in sense[1:]:
+            union(sense[0], k)
+    if found:
+        union(short, found[0][0])
 
 
 def _key_memo():

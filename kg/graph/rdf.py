@@ -40,7 +40,7 @@ def paper_edges(ex: PaperExtraction, table: EntityTable) -> list[tuple]:
     relation."""
     edges: dict[str, list] = {}
     for ent in ex.entities:
-        ce = table.resolve(ent.label)
+        ce = table.resolve_entity(ent.label, ent.aliases)
         if ce is None:
             continue
         e = edges.get(ce.key)
