@@ -670,7 +670,7 @@ STORE_CHUNK_BYTES = 64 << 20
 
 def _load_store(nt_paths: list[Path], path: Path) -> Path:
     """An Oxigraph store loaded from N-Triples files, in chunks of whole lines (a triple that
-    two files hold is stored once).
+    two files hold is stored once), then compacted.
 
     One `bulk_load` of a whole file peaks at about 5x the file's size in memory (1.3 GB for a
     280 MB file of 1.7M triples); chunks of 64 MB keep it under 500 MB for the same CPU as one
@@ -685,6 +685,11 @@ def _load_store(nt_paths: list[Path], path: Path) -> Path:
                 # the parser's checks of IRIs and language tags are a tenth of the load's CPU
                 store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES, lenient=True)
                 del chunk
+    # each bulk load adds table files whose key ranges overlap the others', and a query looks in
+    # every one of them: compacted into one sorted run per index, the named queries take a half to
+    # a third less time (20k abstracts: 1.3-1.8x faster; a 100k store: 3x), for about a fifth of
+    # the load's own time. A rebuild's few added lines leave this to RocksDB's own compactions.
+    store.optimize()
     store.flush()
     del store
     return path
