@@ -181,3 +181,22 @@ def test_a_new_majority_for_an_acronym_is_not_plain():
     red = Reduction.of(DA_ROWS)
     added = red.add([row(f"n{i}", "DA", "domain adaptation") for i in range(3)])
     assert not added.plain and "acronym" in added.why
+
+
+def test_a_result_names_the_meaning_its_paper_defined():
+    from kg.graph.canonical import result_names
+    from kg.graph.rdf import paper_triples
+    from kg.types import Paper, PaperEntity, PaperExtraction, Relation, Result
+
+    table = canonicalise_rows(DA_ROWS)
+    ents = [("DA", ("domain adaptation",)), ("Office-31", ())]
+    assert result_names(ents, ["Office-31", "DA", "da", "GRPO"]) == ["Office-31", "domain adaptation",
+                                                                      "domain adaptation", "GRPO"]
+    # where the paper's meaning is the majority's, its name resolves as the bare acronym does
+    assert table.resolve(result_names([("DA", ("data augmentation",))], ["DA"])[0]) is entity_of(table, "DA")
+    ex = PaperExtraction(
+        Paper(id="b1", title="Adapt", abstract="Domain adaptation (DA) reaches 80.1% on ZQ-31."),
+        (PaperEntity("DA", M, Relation.PROPOSES, ("domain adaptation",)),),
+        (Result("DA", "domain adaptation", "accuracy", 80.1, "%"),))
+    systems = {str(o) for _, p, o in paper_triples(ex, table) if str(p).endswith("#system")}
+    assert systems == {str(entity_of(table, "domain adaptation").iri)}

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 from kg.errors import ExportError
-from kg.graph.canonical import entity_name
+from kg.graph.canonical import entity_name, result_names
 from kg.types import EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, Result
 
 CACHE_DIR = ".cache"
@@ -87,7 +87,8 @@ def names(data: tuple[tuple, tuple]) -> list[str]:
     benchmark and subject (the order `phases.fingerprint` hashes them in)."""
     ents, res = data
     b, s = _RESULT.index("benchmark"), _RESULT.index("subject")
-    return [entity_name(e[0], e[3]) for e in ents] + [n for r in res for n in (r[b], r[s])]
+    return ([entity_name(e[0], e[3]) for e in ents]
+            + result_names(((e[0], e[3]) for e in ents), (n for r in res for n in (r[b], r[s]))))
 
 
 class ExtractionCache:

@@ -98,6 +98,24 @@ def entity_name(label: str, aliases: tuple[str, ...]) -> str:
     return next(n for n in names if name_key(n) == joined[0])
 
 
+def result_names(entities: Iterable[tuple[str, tuple[str, ...]]], names: Iterable[str]) -> list[str]:
+    """The names by which a paper's reported results (their benchmark and system names, `names`)
+    are resolved: a name of one of the paper's entities (label, aliases) resolves as that entity
+    does (`entity_name`), so "DA" in a paper that defined domain adaptation (DA) names domain
+    adaptation even where most papers' DA is data augmentation; any other name resolves itself."""
+    names = list(names)
+    if not names:
+        return names
+    own: dict[str, str] = {}
+    for label, aliases in entities:
+        if aliases:
+            resolved = entity_name(label, aliases)
+            if resolved != label:
+                for n in (label, *aliases):
+                    own.setdefault(name_key(n), resolved)
+    return [own.get(name_key(n), n) for n in names] if own else names
+
+
 def family_key(label: str) -> str | None:
     """The family name key of a sized or versioned model label, or None if it has no suffix."""
     base = _VARIANT_SUFFIX.sub("", label)

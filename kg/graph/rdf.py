@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from kg.graph.canonical import EntityTable
+from kg.graph.canonical import EntityTable, result_names
 from kg.ids import paper_iri
 from kg.namespaces import KG, KGR, OA, SCHEMA, bind_prefixes
 from kg.text import clean_literal
@@ -213,15 +213,17 @@ def paper_triples(ex: PaperExtraction, table: EntityTable, enc: Encoding = RDF_T
             yield quote, c.type, c.TextQuoteSelector
             yield quote, c.exact, text(m.surface)
 
+    resolved = result_names(((e.label, e.aliases) for e in ex.entities),
+                            (n for r in ex.results for n in (r.benchmark, r.subject)))
     for i, r in enumerate(ex.results, 1):
-        bench = table.resolve(r.benchmark)
+        bench = table.resolve(resolved[2 * i - 2])
         if bench is None:
             continue
         res = derived(f"{KGR}result/{local}/{i}")
         yield s, c.reportsResult, res
         yield res, c.type, c.Result
         yield res, c.benchmark, node(bench.iri)
-        system = table.resolve(r.subject)
+        system = table.resolve(resolved[2 * i - 1])
         if system is not None:
             yield res, c.system, node(system.iri)
         yield res, c.label, text(f"{r.subject} on {r.benchmark}: {r.metric} {r.value:g}{r.unit or ''}")
