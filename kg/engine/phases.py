@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from kg.engine import cache as cache_mod
 from kg.engine.ntriples import paper_nt_lines
-from kg.graph.canonical import EntityTable, entity_name, result_names
+from kg.graph.canonical import EntityTable, entity_name, paper_result_names
 from kg.ids import name_key
 from kg.types import Paper, PaperEntity, PaperExtraction
 
@@ -168,9 +168,7 @@ def fingerprint(ex: PaperExtraction, table, salt: str = "") -> str:
     every name its triples resolve (`paper_triples` reads nothing else of the entity table).
     `salt` is the version of the code that makes triples, which includes the pipeline version: the
     record is then a function of the paper's text, so the paper stands for it."""
-    names = ([entity_name(e.label, e.aliases) for e in ex.entities]
-             + result_names(((e.label, e.aliases) for e in ex.entities),
-                            (n for r in ex.results for n in (r.benchmark, r.subject))))
+    names = [entity_name(e.label, e.aliases) for e in ex.entities] + paper_result_names(ex)
     return _fingerprint(ex.paper, names, table, salt)
 
 

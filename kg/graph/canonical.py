@@ -116,6 +116,12 @@ def result_names(entities: Iterable[tuple[str, tuple[str, ...]]], names: Iterabl
     return [own.get(name_key(n), n) for n in names] if own else names
 
 
+def paper_result_names(ex: PaperExtraction) -> list[str]:
+    """`result_names` of a paper's results: benchmark, then system, of each result in turn."""
+    return result_names(((e.label, e.aliases) for e in ex.entities),
+                        (n for r in ex.results for n in (r.benchmark, r.subject)))
+
+
 def family_key(label: str) -> str | None:
     """The family name key of a sized or versioned model label, or None if it has no suffix."""
     base = _VARIANT_SUFFIX.sub("", label)

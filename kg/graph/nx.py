@@ -9,8 +9,8 @@ from typing import Iterable
 
 import networkx as nx
 
-from kg.graph.canonical import EntityTable, result_names
-from kg.graph.rdf import paper_edges
+from kg.graph.canonical import EntityTable
+from kg.graph.rdf import paper_edges, result_nodes
 from kg.ids import paper_iri
 from kg.namespaces import KGR
 from kg.types import PaperExtraction
@@ -53,18 +53,12 @@ def to_networkx(extractions: Iterable[PaperExtraction], table: EntityTable) -> n
                 for m in shown
             ]
             g.add_edge(pid, str(ce.iri), key=rel.value, relation=rel.value, evidence=evidence)
-        resolved = result_names(((e.label, e.aliases) for e in ex.entities),
-                                (n for r in ex.results for n in (r.benchmark, r.subject)))
-        for i, r in enumerate(ex.results, 1):
-            bench = table.resolve(resolved[2 * i - 2])
-            if bench is None:
-                continue
+        for i, r, bench, system in result_nodes(ex, table):
             rid = f"{KGR}result/{pid[len(str(KGR)) + len('paper/'):]}/{i}"
             g.add_node(rid, kind="Result", label=f"{r.subject} on {r.benchmark}", metric=r.metric,
                        value=r.value, unit=r.unit)
             g.add_edge(pid, rid, key="reportsResult", relation="reportsResult")
             g.add_edge(rid, str(bench.iri), key="benchmark", relation="benchmark")
-            system = table.resolve(resolved[2 * i - 1])
             if system is not None:
                 g.add_edge(rid, str(system.iri), key="system", relation="system")
     return g

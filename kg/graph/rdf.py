@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from kg.graph.canonical import EntityTable, result_names
+from kg.graph.canonical import EntityTable, paper_result_names
 from kg.ids import paper_iri
 from kg.namespaces import KG, KGR, OA, SCHEMA, bind_prefixes
 from kg.text import clean_literal
@@ -28,6 +28,18 @@ def _lit(text: str) -> Literal:
 def _local(iri) -> str:
     """The part of a paper IRI after .../paper/ (already IRI-safe)."""
     return str(iri)[len(str(KGR)) + len("paper/"):]
+
+
+def result_nodes(ex: PaperExtraction, table: EntityTable) -> list[tuple]:
+    """(number from 1, result, benchmark entity, system entity or None) of each result whose
+    benchmark resolves, its names resolved as the paper's own entities are (`paper_result_names`)."""
+    names = paper_result_names(ex)
+    out = []
+    for i, r in enumerate(ex.results, 1):
+        bench = table.resolve(names[2 * i - 2])
+        if bench is not None:
+            out.append((i, r, bench, table.resolve(names[2 * i - 1])))
+    return out
 
 
 def paper_edges(ex: PaperExtraction, table: EntityTable) -> list[tuple]:
@@ -213,17 +225,11 @@ def paper_triples(ex: PaperExtraction, table: EntityTable, enc: Encoding = RDF_T
             yield quote, c.type, c.TextQuoteSelector
             yield quote, c.exact, text(m.surface)
 
-    resolved = result_names(((e.label, e.aliases) for e in ex.entities),
-                            (n for r in ex.results for n in (r.benchmark, r.subject)))
-    for i, r in enumerate(ex.results, 1):
-        bench = table.resolve(resolved[2 * i - 2])
-        if bench is None:
-            continue
+    for i, r, bench, system in result_nodes(ex, table):
         res = derived(f"{KGR}result/{local}/{i}")
         yield s, c.reportsResult, res
         yield res, c.type, c.Result
         yield res, c.benchmark, node(bench.iri)
-        system = table.resolve(resolved[2 * i - 1])
         if system is not None:
             yield res, c.system, node(system.iri)
         yield res, c.label, text(f"{r.subject} on {r.benchmark}: {r.metric} {r.value:g}{r.unit or ''}")
