@@ -129,6 +129,25 @@ def test_lines_are_rdflib_lines_and_runs_merge_sorted_unique(tmp_path):
     assert (tmp_path / "again.nt").read_bytes() == (tmp_path / "all.nt").read_bytes()
 
 
+def test_the_store_loads_runs_in_calls_of_whole_lines_across_files(tmp_path, monkeypatch):
+    import pyoxigraph as ox
+
+    from kg.engine import storeload
+
+    lines = [f'<http://x/s{i}> <http://x/p> "{"é" * (i % 7)} {i}" .\n' for i in range(200)]
+    runs = [write_run(sorted(lines[i::3] + lines[:5]), tmp_path / f"run-{i}.nt") for i in range(3)]
+    calls = []
+    real = storeload._load
+    monkeypatch.setattr(storeload, "STORE_CHUNK_BYTES", 500)  # many calls, each ending mid-file
+    monkeypatch.setattr(storeload, "_load", lambda store, parts: (calls.append(b"".join(parts)), real(store, parts)))
+    path = storeload.load_store(runs, tmp_path / "store")
+    assert len(calls) > 6 and all(c.endswith(b" .\n") for c in calls)  # no line is ever cut
+    store = ox.Store.read_only(str(path))
+    expected = {ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)}
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in store} == expected  # each line once
+
+
 def test_sigkill_mid_build_leaves_the_previous_output_and_a_readable_cache(sample, tmp_path):
     import os
     import signal

@@ -44,6 +44,7 @@ from kg.engine.incremental import (ENTITY_PREFIX, ShapeError, add_lines, copy_st
                                    read_index, remove_lines, splice, triples_version, write_index)
 from kg.engine.background import Background
 from kg.engine.ntriples import entity_lines, merge_runs, nt_lines, read_run, write_run
+from kg.engine.storeload import load_store
 from kg.engine.phases import Batch, Extracted, cpu_count
 from kg.engine.state import STATE_PATH, InputFiles, Reread, load_state, save_state
 from kg.engine.version import pipeline_version
@@ -217,7 +218,7 @@ def build_folder(
                     if "store" in fmts:
                         # the store loads from the runs while they are merged into graph.nt: bulk_load
                         # releases the GIL, so both cores work (the store is a set: same triples)
-                        loader = Background(_load_store, graph.runs, stage / FILES["store"], name="kg-store-load")
+                        loader = Background(load_store, graph.runs, stage / FILES["store"], name="kg-store-load")
                     summary.triples = merge_runs(graph.runs, nt_path, keep_inputs=loader is not None)
                 if graph.delta is not None:  # spliced: the store is updated, and graph.nt's pages reach the
                     # disk (both mostly outside the GIL), while the rest is made
@@ -251,7 +252,7 @@ def build_folder(
                     if loader is not None:
                         summary.written["store"] = loader.result()
                     else:
-                        summary.written["store"] = _load_store([nt_path], stage / FILES["store"])
+                        summary.written["store"] = load_store([nt_path], stage / FILES["store"])
                     clock.lap("store")
                 if saver is not None:
                     saver.result()
@@ -663,36 +664,6 @@ def _focus(table, n: int) -> frozenset[str]:
     """Keys of the `n` entities named by most papers (ties: by key), the core of the view."""
     ranked = sorted(table.entities.values(), key=lambda e: (-len(e.papers), e.key))
     return frozenset(e.key for e in ranked[:n])
-
-
-STORE_CHUNK_BYTES = 64 << 20
-
-
-def _load_store(nt_paths: list[Path], path: Path) -> Path:
-    """An Oxigraph store loaded from N-Triples files, in chunks of whole lines (a triple that
-    two files hold is stored once), then compacted.
-
-    One `bulk_load` of a whole file peaks at about 5x the file's size in memory (1.3 GB for a
-    280 MB file of 1.7M triples); chunks of 64 MB keep it under 500 MB for the same CPU as one
-    load (16 MB chunks: 170 MB, but 20% more CPU). The local engine's workers are gone by then."""
-    import pyoxigraph as ox
-
-    store = ox.Store(str(path))
-    for nt_path in nt_paths:
-        with open(nt_path, "rb") as f:
-            while chunk := f.readlines(STORE_CHUNK_BYTES):
-                # lenient: the lines are this build's own (`kg.engine.ntriples`), valid N-Triples;
-                # the parser's checks of IRIs and language tags are a tenth of the load's CPU
-                store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-                del chunk
-    # each bulk load adds table files whose key ranges overlap the others', and a query looks in
-    # every one of them: compacted into one sorted run per index, the named queries take a half to
-    # a third less time (20k abstracts: 1.3-1.8x faster; a 100k store: 3x), for about a fifth of
-    # the load's own time. A rebuild's few added lines leave this to RocksDB's own compactions.
-    store.optimize()
-    store.flush()
-    del store
-    return path
 
 
 def _whole_graph_outputs(runner, table, report, fmts, stage: Path, summary: BuildSummary, large: bool,
