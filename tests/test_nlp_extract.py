@@ -51,6 +51,23 @@ def test_outperformed_baseline_is_compared_with(extract_one):
     assert ents["MATH-500"].relation is Relation.EVALUATES_ON
 
 
+def test_cue_words_inside_a_name_are_not_cues(extract_one):
+    # "Relative" in the long form is a comparison cue word, but here it is part of a name
+    ents = extract_one("Hard samples are used for Group Relative Policy Optimization (GRPO) based "
+                       "reinforcement learning. Recently, Gated Comparison Networks (GCN) became popular.")
+    assert ents["GRPO"].relation is Relation.USES
+    # "Comparison" inside a name does not make the name a baseline
+    assert ents["GCN"].relation is Relation.MENTIONS
+
+
+def test_known_method_named_in_the_title_is_studied(extract_one):
+    ents = extract_one("Recently, GRPO has become popular for reasoning. We measure its stability.",
+                       title="Revisiting GRPO for Small Models")
+    assert ents["GRPO"].relation is Relation.USES
+    ents = extract_one("Recently, GRPO has become popular for reasoning. We measure its stability.")
+    assert ents["GRPO"].relation is Relation.MENTIONS
+
+
 def test_background_mention(extract_one):
     ents = extract_one("Recent work has popularised RL for alignment. We study data quality.")
     assert ents["RL"].relation is Relation.MENTIONS

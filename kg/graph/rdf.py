@@ -88,7 +88,7 @@ _EVIDENCE_CUES = {
     Relation.PROPOSES: ("we propose", "title name", "new name in title"),
     Relation.EVALUATES_ON: ("evaluated on", "benchmark"),
     Relation.COMPARES_WITH: ("compared with",),
-    Relation.USES: ("used", "model under study", "data"),
+    Relation.USES: ("used", "model under study", "named in the title", "data"),
     Relation.MENTIONS: ("background", "no span"),
 }
 _CUE_RANK = {(rel, cue): rank for rel, cues in _EVIDENCE_CUES.items() for rank, cue in enumerate(cues)}

@@ -64,6 +64,21 @@ class _Context:
         self.cands = cands
         self.kinds: list[int] = _KINDS(self.tok).tolist()
         self._sentence_bits: dict[int, int] = {}
+        self._cue_kinds: list[int] | None = None
+
+    @property
+    def cue_kinds(self) -> list[int]:
+        """`kinds` without the relation cues of words inside a name: "Relative" in "Group Relative
+        Policy Optimization (GRPO)" is part of a name, not a comparison with what follows it."""
+        if self._cue_kinds is None:
+            kinds = self._cue_kinds = list(self.kinds)
+            keep = ~_NAME_BLIND
+            for c in self.cands:
+                span = self.span(c)
+                if span is not None:
+                    for i in range(*span):
+                        kinds[i] &= keep
+        return self._cue_kinds
 
     def span(self, c: Candidate) -> tuple[int, int] | None:
         """The candidate's token bounds (`doc.char_span(..., alignment_mode="expand")`)."""
@@ -109,6 +124,9 @@ _NEW = 1 << 14  # "new", "novel"
 _COMMA = 1 << 15
 _ARTICLE = 1 << 16  # "a", "an"
 _APPOSITION = 1 << 17  # ",", ":" or "(" after a name: "X, a novel framework"
+
+#: The cues that a word inside a name does not give (`_Context.cue_kinds`)
+_NAME_BLIND = _BACKGROUND_WORD | _EVAL_FRAME | _COMPARE_CUE | _USE_CUE
 
 _CLAUSE_WORDS = frozenset({"which", "while", "whereas", "but", "although"})
 _USE_BREAK = {"using", "based", "with", "via", "from", "over", "than", "which", "that", "by", "against",
@@ -246,9 +264,9 @@ def _mention_relation(cx: _Context, c: Candidate, span: tuple[int, int] | None,
         return Relation.PROPOSES, "we propose"
     if novel and c.start < cx.title_end and c.source not in ("long",):
         return Relation.PROPOSES, "new name in title"
-    kinds, clause = cx.kinds, _clause_start(cx.kinds, before, start)
+    kinds, clause = cx.cue_kinds, _clause_start(cx.kinds, before, start)
 
-    def cue(bit: int, last: int) -> bool:  # a word with `bit` among the clause's last words
+    def cue(bit: int, last: int) -> bool:  # a word with `bit` among the clause's last words, not in a name
         return _any(kinds[max(clause, start - last):start], bit)
 
     if etype in (EntityType.BENCHMARK,):
@@ -261,6 +279,8 @@ def _mention_relation(cx: _Context, c: Candidate, span: tuple[int, int] | None,
         return Relation.USES, "data"
     if cue(_COMPARE_CUE, 8):
         return Relation.COMPARES_WITH, "compared with"
+    if c.start < cx.title_end:  # a known method or model the title names is what the paper studies
+        return Relation.USES, "named in the title"
     if etype is EntityType.MODEL:
         return (Relation.USES, "model under study") if cx.first_person(n) or not cx.background(n) else (Relation.MENTIONS, "background")
     if cx.first_person(n) or cue(_USE_CUE, 4):
