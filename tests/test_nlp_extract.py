@@ -78,6 +78,14 @@ def test_most_specific_relation_wins(extract_one):
     assert ents["GRPO"].relation is Relation.COMPARES_WITH
 
 
+def test_a_generic_class_with_a_modifier_is_not_a_name(extract_one):
+    # the small vocabulary lists "LLM" and "large language models" as generic
+    ents = extract_one("We pick samples with a multi-LLM vote and compare Large Language models with ZorkNet-7B.")
+    assert set(ents) == {"ZorkNet-7B"}
+    # a capitalised modifier may be a name: "Zork-LLM" is kept
+    assert "Zork-LLM" in extract_one("We release Zork-LLM, a model for chemistry.")
+
+
 def test_size_suffix_types_a_model(extract_one):
     ents = extract_one("We distil into ZorkLM-7B and evaluate it.")
     assert ents["ZorkLM-7B"].type is EntityType.MODEL

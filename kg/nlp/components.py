@@ -565,6 +565,15 @@ class EntityFinder:
             return self.vocab.lookup(rest)
         return None
 
+    def _generic_class(self, text: str, after: str) -> bool:
+        """A generic class with a modifier, not a name: a lower-case word before a hyphen and a
+        generic class ("multi-LLM", "clinician-VLM"), or words that the class noun after them makes
+        a generic class ("Vision-Language-Action models")."""
+        modifier = _LOWER_MODIFIER.match(text)
+        if modifier and self.vocab.is_generic(text[modifier.end():]):
+            return True
+        return after in _CLASS_NOUNS and self.vocab.is_generic(f"{text} {after}")
+
     # -- typing
 
     def _family_prefixed(self, text: str) -> bool:
@@ -585,6 +594,8 @@ class EntityFinder:
             return None
         if src in ("shape", "coined", "title", "frame", "listed", "titlecase") and entry is None:
             if len(text) < 2 or text.lower() in _STOP_WORDS or tv.num[sp.start]:
+                return None
+            if self._generic_class(text, tv.lower[sp.end] if sp.end < tv.n else ""):
                 return None
         long_form = long_of.get(name_key(text))
         if src == "long":
@@ -692,6 +703,8 @@ _VERSION_AFTER = re.compile(r"[\s-]?v?\d")
 _MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naive", "plain", "original", "classic",
               "multi", "single", "zero", "few", "one", "soft", "hard", "token", "step", "iterative", "efficient"}
 _WRITTEN_HEADS = {"dataset", "benchmark", "collection", "database"}
+_LOWER_MODIFIER = re.compile(r"[a-z]+-(?=[A-Z])")  # "multi-" in "multi-LLM"
+_CLASS_NOUNS = {"model", "models", "agent", "agents", "system", "systems", "network", "networks"}
 _LIST_AFTER_INTROS = {"including", "like", ":", "namely", "-", "–", "—", "e.g.", "e.g"}
 # what the text must say of a Title Case run for it to count as a name: words in Title Case for
 # emphasis ("the Superficial Alignment Hypothesis", "Human Safety") are common, so a preposition
