@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy
 
@@ -103,18 +104,17 @@ _KIND_OF: dict[str, int] = {}  # token text -> kind bits
 
 
 def _token_kinds(tv: TokenView) -> list[int]:
-    kinds = []
-    get = _KIND_OF.get
-    for text, punct in zip(tv.text, tv.punct):
-        k = get(text)
-        if k is None:
-            k = _KIND_OF[text] = ((_PUNCT if punct else 0) | (_END if text in _SENTENCE_END else 0)
-                                  | (_BREAK if "\n" in text else 0)
-                                  | (_GOES_ON if text in (",", ";") or text[:1].islower() else 0)
-                                  | (_ABBREV if text in _ABBREVIATED else 0))
-            if len(_KIND_OF) > 500_000:
-                _KIND_OF.clear()
-        kinds.append(k)
+    if len(_KIND_OF) > 500_000:
+        _KIND_OF.clear()
+    kinds = list(map(_KIND_OF.get, tv.text))  # one pass in C; the few new words after
+    if None in kinds:
+        for i, k in enumerate(kinds):
+            if k is None:
+                text, punct = tv.text[i], tv.punct[i]
+                kinds[i] = _KIND_OF[text] = ((_PUNCT if punct else 0) | (_END if text in _SENTENCE_END else 0)
+                                             | (_BREAK if "\n" in text else 0)
+                                             | (_GOES_ON if text in (",", ";") or text[:1].islower() else 0)
+                                             | (_ABBREV if text in _ABBREVIATED else 0))
     return kinds
 
 
@@ -265,17 +265,18 @@ class EntityFinder:
         tv = token_view(doc)
         texts = tv.text
         n = len(texts)
-        known = self._flags
-        i = 0
-        while i < n:
-            text = texts[i]
-            flags = known.get(text) or self._token_flags(text)
-            if flags is _PLAIN_TOKEN:  # most words: one lookup
-                i += 1
+        flags_of = list(map(self._flags.get, texts))  # most words are plain words seen before
+        if None in flags_of:
+            for k, f in enumerate(flags_of):
+                if f is None:
+                    flags_of[k] = self._token_flags(texts[k])
+        nxt = 0  # the first token after the last span yielded
+        for i in compress(range(n), map(_PLAIN_TOKEN.__ne__, flags_of)):
+            if i < nxt:
                 continue
-            shaped, compound, is_family, urlish = flags
+            text = texts[i]
+            shaped, compound, is_family, urlish = flags_of[i]
             if urlish or doc[i].like_url:
-                i += 1
                 continue
             if not shaped and compound:
                 shaped = tv.idx[i] >= title_end and not tv.sent_start[i]
@@ -287,7 +288,7 @@ class EntityFinder:
                     j += 1
                 if j > i + 1 and max(len(t) for t in texts[i:j]) >= 6:
                     yield doc[i:j], "shape", self.vocab.lookup(tv.span_text(i, j))
-                    i = j
+                    nxt = j
                     continue
             if shaped or is_family:
                 j = i + 1
@@ -305,13 +306,10 @@ class EntityFinder:
                     # a bare family word ("Llama") counts only when the vocabulary knows it, and in
                     # lower case only as listed: "a bit more" is not BiT
                     if self.vocab.lookup(text) is None or text.islower() and text not in self.surfaces:
-                        i += 1
                         continue
                 sp_text = tv.span_text(i, j)
                 yield doc[i:j], "shape", self.vocab.lookup(sp_text) or self._modified_entry(sp_text)
-                i = j
-                continue
-            i += 1
+                nxt = j
 
     def _coined_spans(self, doc: Doc):
         """Names coined in the text: after 'we propose', 'called', 'dubbed'; a title's 'Name: ...'."""
@@ -329,15 +327,16 @@ class EntityFinder:
                     yield head, "title", self.vocab.lookup(head.text)
         tv = token_view(doc)
         text, lower, n = tv.text, tv.lower, tv.n
-        for i, t in enumerate(text):
-            cue = self._cue_words.get(t)
-            if cue is None:
-                if len(self._cue_words) > 200_000:
-                    self._cue_words.clear()
-                cue = self._cue_words[t] = t.lower() in rules.NAMING_WORDS or bool(rules.PROPOSE_VERBS.match(t))
-            if not cue:
-                continue
-            low = lower[i]
+        if len(self._cue_words) > 200_000:
+            self._cue_words.clear()
+        cues = list(map(self._cue_words.get, text))  # one pass in C; the few new words after
+        if None in cues:
+            for i, cue in enumerate(cues):
+                if cue is None:
+                    t = text[i]
+                    cues[i] = self._cue_words[t] = t.lower() in rules.NAMING_WORDS or bool(rules.PROPOSE_VERBS.match(t))
+        for i in compress(range(n), cues):
+            t, low = text[i], lower[i]
             start = None
             if low in rules.NAMING_WORDS or (rules.PROPOSE_VERBS.match(t) and _has_we_before(doc, i)):
                 k = i + 1

@@ -64,13 +64,11 @@ _STRINGS_MAX = 100_000
 def _strings(ids: list[int], store) -> list[str]:
     if len(_STRINGS) > _STRINGS_MAX:
         _STRINGS.clear()
-    get = _STRINGS.get
-    out = []
-    for i in ids:
-        s = get(i)
-        if s is None:
-            s = _STRINGS[i] = store[i]
-        out.append(s)
+    out = list(map(_STRINGS.get, ids))  # one pass in C; the few new words after
+    if None in out:
+        for k, s in enumerate(out):
+            if s is None:
+                out[k] = _STRINGS[ids[k]] = store[ids[k]]
     return out
 
 
