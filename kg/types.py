@@ -36,6 +36,37 @@ class Relation(str, Enum):
 _PRIORITY = {r: i for i, r in enumerate(Relation)}
 
 
+class Cue:
+    """Why a mention states its relation (`Mention.cue`): what `kg.nlp.extract` read around it.
+    Plain strings, so records stay plain data."""
+
+    WE_PROPOSE = "we propose"
+    TITLE_NAME = "title name"
+    NEW_NAME_IN_TITLE = "new name in title"
+    EVALUATED_ON = "evaluated on"
+    BENCHMARK = "benchmark"
+    COMPARED_WITH = "compared with"
+    USED = "used"
+    MODEL_UNDER_STUDY = "model under study"
+    NAMED_IN_TITLE = "named in the title"
+    DATA = "data"
+    BACKGROUND = "background"
+    NO_SPAN = "no span"
+
+
+#: The cues that give each relation, strongest evidence first: cues read in the sentence around the
+#: name come before cues read off where or what the name is (a name in the title, a benchmark or a
+#: dataset by default), so "We propose X, ..." is quoted rather than the title "X: Scaling ...",
+#: though both make the edge `proposes` (`kg.graph.rdf.evidence_mention`).
+RELATION_CUES: dict[Relation, tuple[str, ...]] = {
+    Relation.PROPOSES: (Cue.WE_PROPOSE, Cue.TITLE_NAME, Cue.NEW_NAME_IN_TITLE),
+    Relation.EVALUATES_ON: (Cue.EVALUATED_ON, Cue.BENCHMARK),
+    Relation.COMPARES_WITH: (Cue.COMPARED_WITH,),
+    Relation.USES: (Cue.USED, Cue.MODEL_UNDER_STUDY, Cue.NAMED_IN_TITLE, Cue.DATA),
+    Relation.MENTIONS: (Cue.BACKGROUND, Cue.NO_SPAN),
+}
+
+
 @dataclass(frozen=True)
 class Paper:
     """One input record. `id` is the input id (or a stable content hash when the input had none)."""

@@ -9,10 +9,11 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from kg.builder import build
 from kg.graph.canonical import canonicalise, family_key
 from kg.graph.model import KnowledgeGraph
-from kg.graph.rdf import _EVIDENCE_CUES, paper_edges
+from kg.graph.rdf import paper_edges
 from kg.ids import entity_iri, name_key, paper_iri
 from kg.namespaces import KG, OA
-from kg.types import TYPE_WEIGHT_CUE, EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation
+from kg.types import (RELATION_CUES, TYPE_WEIGHT_CUE, Cue, EntityType, Mention, Paper, PaperEntity, PaperExtraction,
+                      Relation)
 
 TYPES = {KG.Method, KG.Model, KG.Dataset, KG.Benchmark}
 RELS = {KG.proposes, KG.uses, KG.evaluatesOn, KG.comparesWith, KG.mentions}
@@ -143,7 +144,7 @@ def test_evidence_quotes_the_sentence_that_decided_the_relation(graph):
     # and every edge quotes a mention whose own cue gave the edge's relation
     for ex in graph.extractions:
         for _, rel, m, _ in paper_edges(ex, graph.table):
-            assert m.cue in _EVIDENCE_CUES[rel], (ex.paper.id, rel, m)
+            assert m.cue in RELATION_CUES[rel], (ex.paper.id, rel, m)
 
 
 def test_networkx_shows_the_rdf_evidence_first(graph):
@@ -161,9 +162,11 @@ def test_networkx_shows_the_rdf_evidence_first(graph):
 def test_evidence_cues_are_the_cues_extraction_gives():
     from kg.nlp.extract import _mention_relation
 
-    given = set(re.findall(r'Relation\.(\w+), "([^"]+)"', inspect.getsource(_mention_relation)))
+    source = inspect.getsource(_mention_relation)
+    given = {(Relation[rel], getattr(Cue, cue)) for rel, cue in re.findall(r"Relation\.(\w+), Cue\.(\w+)", source)}
     assert len(given) > 5, "the pattern no longer reads _mention_relation's returns"
-    assert given == {(rel.name, cue) for rel, cues in _EVIDENCE_CUES.items() for cue in cues}
+    assert not re.search(r'Relation\.\w+, ["\']', source), "a cue written as a string, not a Cue"
+    assert given == {(rel, cue) for rel, cues in RELATION_CUES.items() for cue in cues}
 
 
 def _m(start, cue=None):

@@ -16,7 +16,7 @@ from kg.graph.canonical import EntityTable, paper_result_names
 from kg.ids import paper_iri
 from kg.namespaces import KG, KGR, OA, SCHEMA, bind_prefixes
 from kg.text import clean_literal
-from kg.types import EntityType, Mention, PaperExtraction, Relation
+from kg.types import RELATION_CUES, EntityType, Mention, PaperExtraction, Relation
 
 Triple = tuple[URIRef, URIRef, object]
 
@@ -79,19 +79,8 @@ def _position(m: Mention) -> int:
 # Which mention an edge's one evidence annotation quotes. kg.nlp.extract gives every mention the
 # relation its own context says (`Mention.cue` names the cue that said it) and the entity the most
 # specific of them, so the mentions whose cue gives the edge's relation are the ones that decided
-# it. Within a relation, cues read in the sentence around the name come before cues read off
-# where or what the name is (a name in the title, a benchmark or dataset by default): "We propose
-# X, ..." says more than the title "X: Scaling ...", though both make the edge `proposes`.
-# The cue strings are `kg.nlp.extract._mention_relation`'s (tests check that each cue it gives is
-# here); an unknown cue only loses its preference.
-_EVIDENCE_CUES = {
-    Relation.PROPOSES: ("we propose", "title name", "new name in title"),
-    Relation.EVALUATES_ON: ("evaluated on", "benchmark"),
-    Relation.COMPARES_WITH: ("compared with",),
-    Relation.USES: ("used", "model under study", "named in the title", "data"),
-    Relation.MENTIONS: ("background", "no span"),
-}
-_CUE_RANK = {(rel, cue): rank for rel, cues in _EVIDENCE_CUES.items() for rank, cue in enumerate(cues)}
+# it; among them, `kg.types.RELATION_CUES` ranks the cues. An unknown cue only loses its preference.
+_CUE_RANK = {(rel, cue): rank for rel, cues in RELATION_CUES.items() for rank, cue in enumerate(cues)}
 
 
 def evidence_mention(mentions: Iterable[Mention], relation: Relation) -> Mention | None:

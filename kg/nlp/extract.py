@@ -17,7 +17,7 @@ from kg.nlp.tokens import WordTable, token_span, tokens
 from kg.nlp.components import Candidate
 from kg.nlp.pipeline import default_nlp
 from kg.nlp.results import reported_results
-from kg.types import (EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, TYPE_WEIGHT_CUE,
+from kg.types import (Cue, EntityType, Mention, Paper, PaperEntity, PaperExtraction, Relation, TYPE_WEIGHT_CUE,
                       TYPE_WEIGHT_DEFINED)
 
 # how much a typing cue is trusted when one entity's mentions disagree
@@ -252,18 +252,18 @@ def _mention_relation(cx: _Context, c: Candidate, span: tuple[int, int] | None,
     """The relation one mention states, and the cue that says so. `span` is the mention's token
     bounds (`_Context.span`)."""
     if span is None:
-        return Relation.MENTIONS, "no span"
+        return Relation.MENTIONS, Cue.NO_SPAN
     if c.source == "title":
-        return Relation.PROPOSES, "title name"
+        return Relation.PROPOSES, Cue.TITLE_NAME
     start = span[0]
     n = cx.tok.sent[start]
     sent_start = cx.tok.sents[n].start
     before = max(sent_start, start - 60)  # the context read before the name: at most 60 words, in its sentence
     novel = c.entry is None
     if novel and _proposed(cx, span, before, sent_start, c):
-        return Relation.PROPOSES, "we propose"
+        return Relation.PROPOSES, Cue.WE_PROPOSE
     if novel and c.start < cx.title_end and c.source not in ("long",):
-        return Relation.PROPOSES, "new name in title"
+        return Relation.PROPOSES, Cue.NEW_NAME_IN_TITLE
     kinds, clause = cx.cue_kinds, _clause_start(cx.kinds, before, start)
 
     def cue(bit: int, last: int) -> bool:  # a word with `bit` among the clause's last words, not in a name
@@ -271,21 +271,21 @@ def _mention_relation(cx: _Context, c: Candidate, span: tuple[int, int] | None,
 
     if etype in (EntityType.BENCHMARK,):
         if cue(_BACKGROUND_WORD, 3) and not cx.first_person(n):
-            return Relation.MENTIONS, "background"
-        return Relation.EVALUATES_ON, "benchmark"
+            return Relation.MENTIONS, Cue.BACKGROUND
+        return Relation.EVALUATES_ON, Cue.BENCHMARK
     if etype is EntityType.DATASET:
         if cue(_EVAL_FRAME, 6):
-            return Relation.EVALUATES_ON, "evaluated on"
-        return Relation.USES, "data"
+            return Relation.EVALUATES_ON, Cue.EVALUATED_ON
+        return Relation.USES, Cue.DATA
     if cue(_COMPARE_CUE, 8):
-        return Relation.COMPARES_WITH, "compared with"
+        return Relation.COMPARES_WITH, Cue.COMPARED_WITH
     if c.start < cx.title_end:  # a known method or model the title names is what the paper studies
-        return Relation.USES, "named in the title"
+        return Relation.USES, Cue.NAMED_IN_TITLE
     if etype is EntityType.MODEL:
-        return (Relation.USES, "model under study") if cx.first_person(n) or not cx.background(n) else (Relation.MENTIONS, "background")
+        return (Relation.USES, Cue.MODEL_UNDER_STUDY) if cx.first_person(n) or not cx.background(n) else (Relation.MENTIONS, Cue.BACKGROUND)
     if cx.first_person(n) or cue(_USE_CUE, 4):
-        return Relation.USES, "used"
-    return Relation.MENTIONS, "background"
+        return Relation.USES, Cue.USED
+    return Relation.MENTIONS, Cue.BACKGROUND
 
 
 def _clause_start(kinds: list[int], lo: int, end: int) -> int:
