@@ -50,6 +50,12 @@ def test_one_word_long_form_must_spell_the_acronym_with_capitals_or_parts():
     assert pairs == {"QN": "QuorkNet", "CoZ": "chain-of-zorbs", "RM-based": "reward-model-based"}
 
 
+def test_accented_letters_spell_the_plain_letters_of_an_acronym():
+    pairs = {(a.short, a.long) for a in rules.find_abbreviations(
+        "Under the Polyak-Łojasiewicz (PL) condition, Zorvák Émbedding Tables (ZET) converge on Érdős–Rényi (ER) graphs.")}
+    assert pairs == {("PL", "Polyak-Łojasiewicz"), ("ZET", "Zorvák Émbedding Tables"), ("ER", "Érdős–Rényi")}
+
+
 def test_a_long_form_spread_over_a_clause_must_spell_the_acronym_with_initials():
     for text in ["It balances performance and robustness by incorporating Zorblax-7B (BRME) to model it.",
                  "Trained with iterative self-play, without QuixNet (SFQ) as a first step.",

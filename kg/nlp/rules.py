@@ -6,7 +6,9 @@ names ("Qwen2.5-Math-7B", "Group Relative Policy Optimization (GRPO)", "X, a ben
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.types import EntityType, Relation
 
@@ -262,17 +264,33 @@ _WORD = re.compile(r"\S+")
 _LEADING_JUNK = re.compile(r"^(?:the|a|an|our|this|these|their|its|novel|new|called|named|termed|dubbed|using|via|with|of|for|and|to|by|in|on)\s+", re.I)
 
 
+# letters that no Unicode decomposition takes to a Latin base letter
+_NO_DECOMPOSITION = str.maketrans("łŁøØđĐħĦı", "lLoOdDhHi")
+
+
+@lru_cache(maxsize=4096)
+def _base_letter(c: str) -> str:
+    """A letter without its accent, in lower case: "Ł" and "É" spell an acronym's "L" and "E"."""
+    return unicodedata.normalize("NFKD", c.translate(_NO_DECOMPOSITION))[:1].lower() or c
+
+
+def _fold(text: str) -> str:
+    """`text` with every letter a `_base_letter` (as long as `text`: indices stay valid)."""
+    return text.lower() if text.isascii() else "".join(map(_base_letter, text))
+
+
 def _best_long_form(short: str, candidate: str) -> str | None:
     """Schwartz & Hearst (2003): the shortest tail of `candidate` whose letters contain `short`'s
     letters in order, the first one at a word start."""
-    chars = [c.lower() for c in short if c.isalnum()]
+    chars = [c for c in _fold(short) if c.isalnum()]
     if not chars:
         return None
+    folded = _fold(candidate)
     s = len(chars) - 1
     i = len(candidate) - 1
     while s >= 0:
         c = chars[s]
-        while i >= 0 and (candidate[i].lower() != c or (s == 0 and i > 0 and candidate[i - 1].isalnum())):
+        while i >= 0 and (folded[i] != c or (s == 0 and i > 0 and candidate[i - 1].isalnum())):
             i -= 1
         if i < 0:
             return None
@@ -289,12 +307,12 @@ def _initials_long_form(short: str, segment: str, found: str) -> str:
     """A longer tail of `segment` whose words' initials spell `short`, where the shortest tail that
     merely contains its letters (`found`) falls short: "Proximal Policy Optimization (PPO)", not
     "Policy Optimization", whose "p" of "Optimization" also fits Schwartz & Hearst's rule."""
-    want = "".join(c.lower() for c in short if c.isalnum())
+    want = "".join(c for c in _fold(short) if c.isalnum())
     words = segment.split()
     n_found = len(found.split())
     for n in range(n_found + 1, min(len(words), len(want) + 2) + 1):
         tail = words[-n:]
-        initials = "".join(part[0].lower() for w in tail for part in _WORD_PARTS.findall(w))
+        initials = "".join(_base_letter(part[0]) for w in tail for part in _WORD_PARTS.findall(w))
         if initials == want:
             return " ".join(tail)
     return found
@@ -319,14 +337,15 @@ def _spells(short: str, long: str) -> bool:
     a digit or the start of a part of `long`, its small letters anywhere after ("ThinkNet (TN)",
     "chain-of-thought (CoT)", "reward-model-based (RM-based)"), but not "Rixdel3au (RL)", whose "l"
     is just a letter inside a word."""
-    marks = [(c.lower(), c.isupper() or c.isdigit() or i == 0 or not long[i - 1].isalnum())
+    folded = _fold(long)
+    marks = [(folded[i], c.isupper() or c.isdigit() or i == 0 or not long[i - 1].isalnum())
              for i, c in enumerate(long) if c.isalnum()]
     j = 0
     for c in short:
         if not c.isalnum():
             continue
         need_mark = not c.islower()
-        while j < len(marks) and (marks[j][0] != c.lower() or (need_mark and not marks[j][1])):
+        while j < len(marks) and (marks[j][0] != _base_letter(c) or (need_mark and not marks[j][1])):
             j += 1
         if j == len(marks):
             return False
@@ -344,8 +363,8 @@ def _loose(short: str, long: str) -> bool:
 def _initials_spell(short: str, long: str) -> bool:
     """Whether every letter of `short` starts a word or a part of one in `long`, in order
     ("Planning, Acting and Reflecting (PAR)")."""
-    it = iter(p[0].lower() for p in _WORD_PARTS.findall(long))
-    return all(c in it for c in short.lower() if c.isalnum())
+    it = iter(p[0] for p in _WORD_PARTS.findall(_fold(long)))
+    return all(c in it for c in _fold(short) if c.isalnum())
 
 
 def _clean_long(long: str) -> str:
