@@ -57,6 +57,23 @@ def test_spelling_variants_are_no_acronym_pairs():
     assert row_parts(("DA", "data augmentation"), name_key)[1:] == (["da"], ["data augmentation"])
 
 
+def test_a_one_word_long_form_defines_an_acronym():
+    assert row_parts(("TN", "ThinkNet"), name_key)[1:] == (["tn"], ["ThinkNet"])
+    assert row_parts(("CoT", "chain-of-thought"), name_key)[1:] == (["cot"], ["chain-of-thought"])
+    # a plural, a spelling or a kind of the thing is no definition
+    assert row_parts(("NPT", "NPTs"), name_key)[1] == []
+    assert row_parts(("CoT", "Long-CoT"), name_key)[1] == []
+    assert row_parts(("LLaMA2-13b", "Llama-2-13B"), name_key)[1] == []
+
+
+def test_one_word_long_forms_of_one_acronym_are_two_nodes():
+    rows = [row("a1", "TN", "ThinkNet"), row("a2", "TN", "ThinkNet"), row("b1", "TN", "TensorNet"), row("c1", "TN")]
+    table = canonicalise_rows(rows)
+    think, tensor = entity_of(table, "ThinkNet"), entity_of(table, "TensorNet")
+    assert think.key != tensor.key  # TN bridged them into one node
+    assert entity_of(table, "TN") is think and tensor.papers == {"b1"}
+
+
 def test_senses_most_defined_first():
     found = senses("da", {"data augmentation": 1, "domain adaptation": 2, "Domain-Adaptation": 1}, name_key)
     assert found == [["domainadaptation"], ["dataaugmentation"]]

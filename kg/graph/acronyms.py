@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from kg.nlp.rules import spells
+
 #: longest name read as an acronym ("RLHF", "GRPO", "LLMs", "3DGS"); longer single tokens are names
 SHORT_MAX = 10
 
@@ -40,6 +42,14 @@ def is_long_form(name: str) -> bool:
     return len(name.split(None, 1)) == 2
 
 
+def defines(long: str, short: str) -> bool:
+    """Whether a one-word name is what a short form of another key stands for: spelling it with
+    capitals and part starts ("ThinkNet" for "TN", "chain-of-thought" for "CoT";
+    `kg.nlp.rules.spells`), without holding it ("Long-CoT", "GPT-4-Turbo" and a plural "s" are
+    kinds or spellings of what the short form names)."""
+    return short.lower() not in long.lower() and spells(short, long)
+
+
 def row_parts(names: tuple[str, ...], key_of: Callable[[str], str]) -> tuple[list[str], list[str], list[str]]:
     """A row's names as (keys to join as one name, short keys, long forms).
 
@@ -51,6 +61,9 @@ def row_parts(names: tuple[str, ...], key_of: Callable[[str], str]) -> tuple[lis
     if len(keyed) < 2:
         return keys, [], []
     longs = [n for n, _ in keyed if is_long_form(n)]
+    if not longs:  # "ThinkNet (TN)": a one-word long form
+        short_names = [(n, k) for n, k in keyed if is_short_form(n)]
+        longs = [n for n, k in keyed if any(k != sk and defines(n, s) for s, sk in short_names)]
     if not longs:
         return keys, [], []
     long_keys = {k for n, k in keyed if n in longs}

@@ -332,7 +332,7 @@ def _after_comma(short: str, segment: str) -> str | None:
     return _best_long_form(short, segment)
 
 
-def _spells(short: str, long: str) -> bool:
+def spells(short: str, long: str) -> bool:
     """Whether a one-word long form spells `short`: each capital or digit of `short` at a capital,
     a digit or the start of a part of `long`, its small letters anywhere after ("ThinkNet (TN)",
     "chain-of-thought (CoT)", "reward-model-based (RM-based)"), but not "Rixdel3au (RL)", whose "l"
@@ -418,7 +418,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
                 continue
             # a one-word long form, or one of a two-letter acronym (the most ambiguous), must spell
             # it with capitals and word starts ("rule-based Zorb (RL)" is no definition of RL)
-            if (len(lf.split()) < 2 or sum(c.isalnum() for c in inner) <= 2) and not _spells(inner, lf):
+            if (len(lf.split()) < 2 or sum(c.isalnum() for c in inner) <= 2) and not spells(inner, lf):
                 continue
             if _loose(inner, lf) and not _initials_spell(inner, lf):
                 continue
