@@ -68,6 +68,15 @@ def test_known_method_named_in_the_title_is_studied(extract_one):
     assert ents["GRPO"].relation is Relation.MENTIONS
 
 
+def test_data_that_results_are_reported_on_is_evaluated_on(extract_one):
+    ents = extract_one("On the Zorbix dataset, our method improves accuracy by 3%.")
+    assert ents["Zorbix"].type is EntityType.DATASET
+    assert ents["Zorbix"].relation is Relation.EVALUATES_ON
+    # trained on it: used, though the sentence reports accuracy
+    ents = extract_one("We fine-tune Qwen3-8B on the Zorbix dataset and report accuracy on MATH-500.")
+    assert ents["Zorbix"].relation is Relation.USES
+
+
 def test_background_mention(extract_one):
     ents = extract_one("Recent work has popularised RL for alignment. We study data quality.")
     assert ents["RL"].relation is Relation.MENTIONS

@@ -124,10 +124,13 @@ _NEW = 1 << 14  # "new", "novel"
 _COMMA = 1 << 15
 _ARTICLE = 1 << 16  # "a", "an"
 _APPOSITION = 1 << 17  # ",", ":" or "(" after a name: "X, a novel framework"
+_TRAIN_FRAME = 1 << 18  # _TRAINING: "trained", "fine-tune", "collected", ...
+_ON = 1 << 19  # "on", "across": where a result is reported
 
 #: The cues that a word inside a name does not give (`_Context.cue_kinds`)
 _NAME_BLIND = _BACKGROUND_WORD | _EVAL_FRAME | _COMPARE_CUE | _USE_CUE
 
+_TRAINING = re.compile(r"^(?:(?:pre-?)?train\w*|fine-?tun\w*|finetun\w*|distill\w*|collected|curated|sampled)$", re.I)
 _CLAUSE_WORDS = frozenset({"which", "while", "whereas", "but", "although"})
 _USE_BREAK = {"using", "based", "with", "via", "from", "over", "than", "which", "that", "by", "against",
               "outperforms", "outperforming", "surpassing", "compared", "unlike", "beyond", "upon"}
@@ -153,7 +156,9 @@ def _word_kind(text: str, lower: str) -> int:
             | (_NEW if lower in ("new", "novel") else 0)
             | (_COMMA if lower == "," else 0)
             | (_ARTICLE if lower in ("a", "an") else 0)
-            | (_APPOSITION if text in (",", ":", "(") else 0))
+            | (_APPOSITION if text in (",", ":", "(") else 0)
+            | (_TRAIN_FRAME if _TRAINING.match(text) else 0)
+            | (_ON if lower in ("on", "across") else 0))
 
 
 _KINDS = WordTable(_word_kind)
@@ -276,6 +281,9 @@ def _mention_relation(cx: _Context, c: Candidate, span: tuple[int, int] | None,
     if etype is EntityType.DATASET:
         if cue(_EVAL_FRAME, 6):
             return Relation.EVALUATES_ON, Cue.EVALUATED_ON
+        # "on the X dataset, we observe a 2.3% gain in accuracy": results on it, not training
+        if _reported_on(kinds, clause, start) and cx.sentence_bits(n) & _EVAL_FRAME and not cue(_TRAIN_FRAME, 8):
+            return Relation.EVALUATES_ON, Cue.EVALUATED_ON
         return Relation.USES, Cue.DATA
     if cue(_COMPARE_CUE, 8):
         return Relation.COMPARES_WITH, Cue.COMPARED_WITH
@@ -286,6 +294,11 @@ def _mention_relation(cx: _Context, c: Candidate, span: tuple[int, int] | None,
     if cx.first_person(n) or cue(_USE_CUE, 4):
         return Relation.USES, Cue.USED
     return Relation.MENTIONS, Cue.BACKGROUND
+
+
+def _reported_on(kinds: list[int], clause: int, start: int) -> bool:
+    """Whether the name follows "on" or "across" (and at most one word between: "on the X")."""
+    return _any(kinds[max(clause, start - 2):start], _ON)
 
 
 def _clause_start(kinds: list[int], lo: int, end: int) -> int:
