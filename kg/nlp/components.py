@@ -568,8 +568,8 @@ class EntityFinder:
         """A generic class with a modifier, not a name: a lower-case word before a hyphen and a
         generic class ("multi-LLM", "clinician-VLM"), or words that the class noun after them makes
         a generic class ("Vision-Language-Action models")."""
-        modifier = _LOWER_MODIFIER.match(text)
-        if modifier and self.vocab.is_generic(text[modifier.end():]):
+        head, sep, rest = text.partition("-")  # as `_modified_entry` reads "Long-CoT"
+        if sep and head.isalpha() and head.islower() and rest[:1].isupper() and self.vocab.is_generic(rest):
             return True
         return after in _CLASS_NOUNS and self.vocab.is_generic(f"{text} {after}")
 
@@ -702,7 +702,6 @@ _VERSION_AFTER = re.compile(r"[\s-]?v?\d")
 _MODIFIERS = {"long", "short", "online", "offline", "vanilla", "standard", "naive", "plain", "original", "classic",
               "multi", "single", "zero", "few", "one", "soft", "hard", "token", "step", "iterative", "efficient"}
 _WRITTEN_HEADS = {"dataset", "benchmark", "collection", "database"}
-_LOWER_MODIFIER = re.compile(r"[a-z]+-(?=[A-Z])")  # "multi-" in "multi-LLM"
 _CLASS_NOUNS = {"model", "models", "agent", "agents", "system", "systems", "network", "networks"}
 _LIST_AFTER_INTROS = {"including", "like", ":", "namely", "-", "–", "—", "e.g.", "e.g"}
 # what the text must say of a Title Case run for it to count as a name: words in Title Case for

@@ -130,6 +130,9 @@ _ON = 1 << 19  # "on", "across": where a result is reported
 #: The cues that a word inside a name does not give (`_Context.cue_kinds`)
 _NAME_BLIND = _BACKGROUND_WORD | _EVAL_FRAME | _COMPARE_CUE | _USE_CUE
 
+# what a dataset was trained on rather than evaluated on, for the relation; wider than
+# rules.TRAIN_FRAMES ("fine-tune", "trains"), which types data by role ("fine-tuning on GLUE" there
+# would make GLUE a Dataset in 15 GSAP paragraphs)
 _TRAINING = re.compile(r"^(?:(?:pre-?)?train\w*|fine-?tun\w*|finetun\w*|distill\w*|collected|curated|sampled)$", re.I)
 _CLAUSE_WORDS = frozenset({"which", "while", "whereas", "but", "although"})
 _USE_BREAK = {"using", "based", "with", "via", "from", "over", "than", "which", "that", "by", "against",
